@@ -1,0 +1,70 @@
+# Rights Monitor. `make run` and `make test` work on a fresh machine; see README.md.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+export UV_LINK_MODE := copy
+UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+RUN := $(UV) run --frozen
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run install uv migrate demo test test-sqlite test-postgres test-browser lint typecheck checks messages vendor bench chromium clean
+
+run: install migrate demo ## Install, migrate, load the demo plan once, serve on http://127.0.0.1:8000
+	$(RUN) python manage.py demo_logins
+	$(RUN) python manage.py runserver $(HOST):$(PORT)
+
+uv:
+	@command -v uv >/dev/null 2>&1 || [ -x "$(HOME)/.local/bin/uv" ] || python3 -m pip install --quiet uv
+	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || { echo "uv was not installed" >&2; exit 1; }
+
+install: uv
+	$(UV) sync --frozen
+
+migrate: install
+	$(RUN) python manage.py migrate --no-input
+
+demo: migrate
+	$(RUN) python manage.py load_demo
+
+# All tests: checks, then the suite on SQLite, then on PostgreSQL when reachable (required with CI=true).
+test: install checks chromium test-sqlite test-postgres
+
+checks: install
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) mypy rightsmonitor
+	$(RUN) python manage.py makemigrations --check --dry-run
+	$(RUN) python manage.py check
+	DEBUG=false SECRET_KEY=$$(python3 -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	  ALLOWED_HOSTS=rights.example.org $(RUN) python manage.py check --deploy --fail-level WARNING
+
+test-sqlite: install
+	$(RUN) pytest -n 2 --dist loadfile
+
+test-postgres: install
+	@if $(RUN) python scripts/db_reachable.py "$(PG_TEST_URL)"; then \
+	  DATABASE_URL="$(PG_TEST_URL)" $(RUN) pytest -n 2 --dist loadfile; \
+	elif [ "$$CI" = "true" ]; then \
+	  echo "PostgreSQL at $(PG_TEST_URL) is required with CI=true but is not reachable" >&2; exit 1; \
+	else \
+	  echo "PostgreSQL not reachable at $(PG_TEST_URL): skipping the PostgreSQL pass"; \
+	fi
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+lint: install
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) mypy rightsmonitor
+
+messages: install
+	$(RUN) python manage.py makemessages -l ru -l kk --ignore=.venv --ignore=node_modules --no-obsolete
+	$(RUN) python manage.py compilemessages --ignore=.venv
+
+vendor:
+	bash scripts/vendor.sh
+
+clean:
+	rm -rf var/ .mypy_cache .ruff_cache

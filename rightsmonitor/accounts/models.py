@@ -1,0 +1,178 @@
+"""Users, organisations and roles.
+
+A user has exactly one role. Focal points are bound to the agency they report for; civil
+society members to their organisation. The anonymous public needs no account.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from rightsmonitor.plans.models import Agency
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("Administrator")
+    COORDINATOR = "coordinator", _("Coordinator")
+    FOCAL_POINT = "focal_point", _("Agency focal point")
+    CIVIL_SOCIETY = "civil_society", _("Civil society member")
+
+
+STAFF_ROLES = (Role.ADMINISTRATOR, Role.COORDINATOR)
+
+
+class Organisation(models.Model):
+    """A non-governmental body whose members take part: an NGO, an academic centre, a UN office."""
+
+    class Kind(models.TextChoices):
+        NGO = "ngo", _("Non-governmental organisation")
+        ACADEMIC = "academic", _("Academic institution")
+        INTERNATIONAL = "international", _("International organisation")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.NGO)
+    country = models.CharField(_("country"), max_length=3, blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RightsMonitorUserManager(UserManager["User"]):
+    """Users log in with their e-mail address; the username is kept equal to it."""
+
+    def _create_user_object(self, username, email, password, **extra_fields):  # type: ignore[no-untyped-def,override]
+        email = self.normalize_email(email or username)
+        return super()._create_user_object(email, email, password, **extra_fields)
+
+    def create_superuser(self, username=None, email=None, password=None, **extra_fields):  # type: ignore[no-untyped-def,override]
+        extra_fields.setdefault("role", Role.ADMINISTRATOR)
+        return super().create_superuser(email or username, email or username, password, **extra_fields)
+
+
+class User(AbstractUser):
+    email = models.EmailField(_("e-mail address"), unique=True)
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.CIVIL_SOCIETY)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="users", help_text=_("The agency a focal point reports for."),
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="members",
+    )
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+    objects = RightsMonitorUserManager()  # type: ignore[misc,assignment]
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role="focal_point") | Q(agency__isnull=False),
+                name="focal_point_has_agency",
+            ),
+        ]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.username = self.email
+        # Django's admin site is for administrators only; the role is the source of truth.
+        self.is_staff = self.role == Role.ADMINISTRATOR or self.is_superuser
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role == Role.FOCAL_POINT and not self.agency_id:
+            raise ValidationError({"agency": _("A focal point must be bound to an agency.")})
+        if self.role == Role.CIVIL_SOCIETY and self.agency_id:
+            raise ValidationError({"agency": _("Civil society members are not bound to an agency.")})
+
+    @property
+    def is_staff_role(self) -> bool:
+        """Administrators and coordinators: the people who run the register."""
+        return self.is_active and (self.role in STAFF_ROLES or self.is_superuser)
+
+    @property
+    def needs_two_factor(self) -> bool:
+        return self.is_staff_role and settings.REQUIRE_2FA_FOR_STAFF
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def pending(self) -> InvitationQuerySet:
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class Invitation(models.Model):
+    """An e-mailed invitation to join with a given role; only a hash of the token is stored."""
+
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    agency = models.ForeignKey(Agency, verbose_name=_("agency"), null=True, blank=True, on_delete=models.CASCADE)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="invitations_sent"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="invitation",
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.get_role_display()})"
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(32)
+
+    @staticmethod
+    def default_expiry() -> timezone.datetime:
+        return timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()

@@ -1,0 +1,41 @@
+"""Query filters for API v1, declared so that they show in the OpenAPI schema."""
+
+from __future__ import annotations
+
+import django_filters
+
+from rightsmonitor.plans.models import Action, Agency, Plan, Section
+
+
+class PlanFilter(django_filters.FilterSet):
+    class Meta:
+        model = Plan
+        fields = {"country": ["exact"], "status": ["exact"]}
+
+
+class SectionFilter(django_filters.FilterSet):
+    plan = django_filters.CharFilter(field_name="plan__code")
+
+    class Meta:
+        model = Section
+        fields = ["plan"]
+
+
+class ActionFilter(django_filters.FilterSet):
+    plan = django_filters.CharFilter(field_name="plan__code")
+    section = django_filters.CharFilter(field_name="section__number")
+    agency = django_filters.CharFilter(field_name="assignments__agency__abbreviation", distinct=True)
+    theme = django_filters.CharFilter(field_name="themes__key", distinct=True)
+    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
+    due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
+    needs_review = django_filters.BooleanFilter(field_name="deadline_needs_review")
+
+    class Meta:
+        model = Action
+        fields = ["plan", "section", "agency", "theme", "recurrence", "form_of_completion__key"]
+
+
+class AgencyFilter(django_filters.FilterSet):
+    class Meta:
+        model = Agency
+        fields = {"kind": ["exact"], "abbreviation": ["exact", "iexact"]}

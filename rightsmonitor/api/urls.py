@@ -1,0 +1,25 @@
+"""Versioned API: /api/v1/... (a later v2 gets its own router and namespace)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from rightsmonitor.api import views
+
+router = DefaultRouter()
+router.register("plans", views.PlanViewSet, basename="plan")
+router.register("sections", views.SectionViewSet, basename="section")
+router.register("actions", views.ActionViewSet, basename="action")
+router.register("agencies", views.AgencyViewSet, basename="agency")
+router.register("instruments", views.InstrumentViewSet, basename="instrument")
+
+v1 = [
+    path("", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
+]
+
+urlpatterns = [
+    path("v1/", include((v1, "v1"), namespace="v1")),
+    # The docs page loads its script from a URL (no inline script), which the CSP requires.
+    path("v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="v1:schema"), name="api-docs"),
+]

@@ -1,0 +1,66 @@
+"""Named role users shared by every test, as healthchecks does with owner/member/outsider."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.test import Client
+
+from rightsmonitor.accounts.models import User
+from rightsmonitor.accounts.tests.factories import (
+    PASSWORD,
+    AdministratorFactory,
+    CivilSocietyFactory,
+    CoordinatorFactory,
+    FocalPointFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _english_and_no_throttling(settings):  # type: ignore[no-untyped-def]
+    settings.LANGUAGE_CODE = "en"
+    settings.AXES_ENABLED = False
+    settings.REQUIRE_2FA_FOR_STAFF = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def administrator(db) -> User:  # type: ignore[no-untyped-def]
+    return AdministratorFactory(email="admin@example.org")
+
+
+@pytest.fixture
+def coordinator(db) -> User:  # type: ignore[no-untyped-def]
+    return CoordinatorFactory(email="coordinator@example.org")
+
+
+@pytest.fixture
+def focal_point_mia(db) -> User:  # type: ignore[no-untyped-def]
+    return FocalPointFactory(email="focal.mia@example.org")
+
+
+@pytest.fixture
+def ngo_member(db) -> User:  # type: ignore[no-untyped-def]
+    return CivilSocietyFactory(email="ngo@example.org")
+
+
+@pytest.fixture
+def public() -> AnonymousUser:
+    return AnonymousUser()
+
+
+def client_for(user: User | AnonymousUser | None) -> Client:
+    client = Client()
+    if user is not None and user.is_authenticated:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def coordinator_client(coordinator: User) -> Client:
+    return client_for(coordinator)

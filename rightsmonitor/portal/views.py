@@ -1,0 +1,105 @@
+"""Public pages: anyone may read plans that are in force, completed or superseded."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from rightsmonitor.plans.access import actions_for_user, can_edit_plan, can_view_plan, plans_for_user
+from rightsmonitor.plans.models import Action, Agency, Plan
+
+
+def _plans_with_counts(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return (
+        plans_for_user(request.user)
+        .with_related()
+        .annotate(
+            action_count=Count("actions", distinct=True),
+            section_count=Count("sections", distinct=True),
+        )
+    )
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    plans = _plans_with_counts(request).order_by("status", "-period_start", "code")
+    return render(request, "portal/home.html", {"plans": plans})
+
+
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = _plans_with_counts(request)
+    status = request.GET.get("status", "")
+    if status in Plan.Status.values:
+        plans = plans.filter(status=status)
+    return render(
+        request,
+        "portal/plan_list.html",
+        {"plans": plans, "statuses": Plan.Status.choices, "current_status": status},
+    )
+
+
+def _get_plan(request: HttpRequest, code: str) -> Plan:
+    """404 for a plan that does not exist or that this user may not see (drafts)."""
+    plan = get_object_or_404(Plan.objects.with_related(), code=code)
+    if not can_view_plan(request.user, plan):
+        raise Http404
+    return plan
+
+
+def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
+    plan = _get_plan(request, code)
+    sections = plan.sections.prefetch_related(
+        Prefetch("actions", queryset=Action.objects.with_related())
+    )
+    amendments = plan.amendments.select_related("instrument")
+    return render(
+        request,
+        "portal/plan_detail.html",
+        {
+            "plan": plan,
+            "sections": sections,
+            "amendments": amendments,
+            "can_edit": can_edit_plan(request.user, plan),
+        },
+    )
+
+
+def action_detail(request: HttpRequest, code: str, number: str) -> HttpResponse:
+    plan = _get_plan(request, code)
+    action = get_object_or_404(
+        Action.objects.with_related().prefetch_related("themes__parent"), plan=plan, number=number
+    )
+    return render(
+        request,
+        "portal/action_detail.html",
+        {"plan": plan, "action": action, "can_edit": can_edit_plan(request.user, plan)},
+    )
+
+
+def agency_list(request: HttpRequest) -> HttpResponse:
+    visible = actions_for_user(request.user)
+    agencies = (
+        Agency.objects.select_related("parent")
+        .annotate(
+            action_count=Count("assignments", filter=Q(assignments__action__in=visible), distinct=True),
+            lead_count=Count(
+                "assignments",
+                filter=Q(assignments__action__in=visible, assignments__role="lead"),
+                distinct=True,
+            ),
+        )
+        .order_by("abbreviation")
+    )
+    return render(request, "portal/agency_list.html", {"agencies": agencies})
+
+
+def agency_detail(request: HttpRequest, abbreviation: str) -> HttpResponse:
+    agency = get_object_or_404(Agency.objects.select_related("parent"), abbreviation=abbreviation)
+    actions = (
+        actions_for_user(request.user)
+        .filter(assignments__agency=agency)
+        .with_related()
+        .order_by("plan__code", "section__order", "order")
+    )
+    return render(request, "portal/agency_detail.html", {"agency": agency, "actions": actions})
+

@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("rightsmonitor.api.urls")),
+]
+
+# Pages carry their language in the address (/ru/plans/...), English without a prefix, so a
+# shared link opens in the language it was shared in.
+urlpatterns += i18n_patterns(
+    path("", include("rightsmonitor.portal.urls")),
+    path("accounts/", include("rightsmonitor.accounts.urls")),
+    path("manage/", include("rightsmonitor.plans.urls")),
+    path("admin/", admin.site.urls),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    prefix_default_language=False,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
