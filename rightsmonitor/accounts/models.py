@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -58,13 +59,18 @@ class Organisation(models.Model):
 class RightsMonitorUserManager(UserManager["User"]):
     """Users log in with their e-mail address; the username is kept equal to it."""
 
-    def _create_user_object(self, username, email, password, **extra_fields):  # type: ignore[no-untyped-def,override]
-        email = self.normalize_email(email or username)
-        return super()._create_user_object(email, email, password, **extra_fields)
+    def create_user(  # type: ignore[override]
+        self, email: str, password: str | None = None, **extra_fields: Any
+    ) -> User:
+        email = self.normalize_email(email)
+        return super().create_user(email, email, password, **extra_fields)
 
-    def create_superuser(self, username=None, email=None, password=None, **extra_fields):  # type: ignore[no-untyped-def,override]
+    def create_superuser(  # type: ignore[override]
+        self, email: str, password: str | None = None, **extra_fields: Any
+    ) -> User:
         extra_fields.setdefault("role", Role.ADMINISTRATOR)
-        return super().create_superuser(email or username, email or username, password, **extra_fields)
+        email = self.normalize_email(email)
+        return super().create_superuser(email, email, password, **extra_fields)
 
 
 class User(AbstractUser):

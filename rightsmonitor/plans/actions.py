@@ -55,6 +55,12 @@ def _update_versioned(
 def apply_deadline(action: Action, text: str) -> None:
     """Store the deadline as written and what it means; unreadable text is flagged, not guessed."""
     parsed = parse_deadline(text)
+    start = action.plan.period_start if action.plan_id else None
+    if parsed.recurrence_month and parsed.recurrence_day and start:
+        # A recurring deadline is first due on its first occurrence within the plan's period.
+        parsed = parse_deadline(text, reference_year=start.year)
+        if parsed.due_date and parsed.due_date < start:
+            parsed = parse_deadline(text, reference_year=start.year + 1)
     action.deadline_text = parsed.text.strip()
     action.due_date = parsed.due_date
     action.start_date = parsed.start_date

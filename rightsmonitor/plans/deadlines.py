@@ -35,6 +35,9 @@ trailing Kazakh "дейін", "соңына" mark a deadline; "in", "during", "�
 1 Oct 2022); a deadline has none ("by the end of Q4 2022").
 """
 
+# Russian and Kazakh words are the point of this module, not look-alike typos.
+# ruff: noqa: RUF001, RUF002, RUF003
+
 from __future__ import annotations
 
 import calendar

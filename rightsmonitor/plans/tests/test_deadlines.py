@@ -1,5 +1,8 @@
 """Deadline parsing: pure Python, no database or Django settings needed."""
 
+# Russian and Kazakh test texts, not look-alike typos.
+# ruff: noqa: RUF001, RUF003
+
 from dataclasses import FrozenInstanceError
 from datetime import date
 
@@ -179,7 +182,12 @@ RECURRING = [
         None,
     ),
     ("ежеквартально", Recurrence.QUARTERLY, None, None),
-    ("ежеквартально, до 5 числа месяца, следующего за отчетным кварталом", Recurrence.QUARTERLY, None, None),
+    (
+        "ежеквартально, до 5 числа месяца, следующего за отчетным кварталом",
+        Recurrence.QUARTERLY,
+        None,
+        None,
+    ),
     ("тоқсан сайын", Recurrence.QUARTERLY, None, None),
     ("semi-annually", Recurrence.HALF_YEARLY, None, None),
     (f"semi{EN_DASH}annually", Recurrence.HALF_YEARLY, None, None),
@@ -301,7 +309,8 @@ def test_recurrence_values_are_the_stored_strings() -> None:
         "monthly",
         "continuous",
     ]
-    assert Recurrence.HALF_YEARLY == "half_yearly"
+    assert Recurrence("half_yearly") is Recurrence.HALF_YEARLY
+    assert f"{Recurrence.QUARTERLY}" == "quarterly"  # StrEnum: stores as its value
 
 
 def test_result_is_immutable() -> None:

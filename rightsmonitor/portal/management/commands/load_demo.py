@@ -1,0 +1,56 @@
+"""Load the demo plan and demo users, once.
+
+Usage: ``python manage.py load_demo`` (run by ``make run``). Does nothing if the demo plan is
+already there, so it is safe to run at every start. Refuses to run with DEBUG off unless
+``--force`` is given: demo logins have a published password.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from rightsmonitor.accounts.models import Organisation, User
+from rightsmonitor.plans.document import PlanDocumentError, load_plan_document, read_document
+from rightsmonitor.plans.models import Agency, Plan
+from rightsmonitor.portal.management.commands._demo import DEMO_LOGINS, DEMO_PASSWORD, DEMO_PLAN_FILE
+
+
+class Command(BaseCommand):
+    help = "Load the demo plan (reconstructed from press coverage) and one demo user per role."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--force", action="store_true", help="Load even with DEBUG off.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError("Refusing to load demo logins in production; use --force to insist.")
+        document = read_document(DEMO_PLAN_FILE)
+        code = document["plan"]["code"]
+        if Plan.objects.filter(code=code).exists():
+            self.stdout.write(f"Demo plan {code} is already loaded.")
+            return
+        with transaction.atomic():
+            try:
+                plan = load_plan_document(document)
+            except PlanDocumentError as exc:
+                raise CommandError(f"{DEMO_PLAN_FILE}: {exc}") from exc
+            for login in DEMO_LOGINS:
+                if User.objects.filter(email=login.email).exists():
+                    continue
+                organisation = (
+                    Organisation.objects.get_or_create(name=login.organisation)[0] if login.organisation else None
+                )
+                User.objects.create_user(
+                    email=login.email,
+                    password=DEMO_PASSWORD,
+                    role=login.role,
+                    first_name=login.first_name,
+                    last_name=login.last_name,
+                    agency=Agency.objects.filter(abbreviation=login.agency).first() if login.agency else None,
+                    organisation=organisation,
+                )
+        self.stdout.write(self.style.SUCCESS(f"Loaded demo plan {plan.code}: {plan.actions.count()} actions."))
