@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.models import HistoricalRecords
 
 from rightsmonitor.plans.models import Agency
@@ -89,8 +90,8 @@ class User(AbstractUser):
     )
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
-    objects = RightsMonitorUserManager()  # type: ignore[misc,assignment]
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+    objects: ClassVar[RightsMonitorUserManager] = RightsMonitorUserManager()
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
@@ -107,7 +108,7 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.email
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.username = self.email
         # Django's admin site is for administrators only; the role is the source of truth.
         self.is_staff = self.role == Role.ADMINISTRATOR or self.is_superuser
@@ -136,7 +137,16 @@ def hash_token(token: str) -> str:
 
 class InvitationQuerySet(models.QuerySet["Invitation"]):
     def pending(self) -> InvitationQuerySet:
-        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+    def for_token(self, token: str) -> Invitation | None:
+        """The invitation an e-mailed token belongs to (only its hash is stored), if any."""
+        return self.select_related("agency", "organisation").filter(token_hash=hash_token(token)).first()
+
+    def for_list(self) -> InvitationQuerySet:
+        return self.select_related("agency", "organisation", "invited_by").order_by("email")
 
 
 class Invitation(models.Model):
@@ -176,7 +186,7 @@ class Invitation(models.Model):
         return secrets.token_urlsafe(32)
 
     @staticmethod
-    def default_expiry() -> timezone.datetime:
+    def default_expiry() -> datetime:
         return timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
 
     @property

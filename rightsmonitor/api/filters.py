@@ -24,7 +24,9 @@ class SectionFilter(django_filters.FilterSet):
 class ActionFilter(django_filters.FilterSet):
     plan = django_filters.CharFilter(field_name="plan__code")
     section = django_filters.CharFilter(field_name="section__number")
-    agency = django_filters.CharFilter(field_name="assignments__agency__abbreviation", distinct=True)
+    agency = django_filters.CharFilter(
+        field_name="assignments__agency__abbreviation", distinct=True
+    )
     theme = django_filters.CharFilter(field_name="themes__key", distinct=True)
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")

@@ -9,11 +9,26 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from rightsmonitor.core.translation import iter_translations
-from rightsmonitor.plans.models import Action, ActionAgency, Agency, Amendment, Instrument, Plan, Section
+from rightsmonitor.plans.models import (
+    Action,
+    ActionAgency,
+    Agency,
+    Amendment,
+    Instrument,
+    Plan,
+    Section,
+)
 
 
 @extend_schema_field(
-    {"type": "object", "properties": {"en": {"type": "string"}, "ru": {"type": "string"}, "kk": {"type": "string"}}}
+    {
+        "type": "object",
+        "properties": {
+            "en": {"type": "string"},
+            "ru": {"type": "string"},
+            "kk": {"type": "string"},
+        },
+    }
 )
 class TranslatedTextField(serializers.Field):
     """Reads ``<name>_<lang>`` columns into one object keyed by language."""
@@ -25,7 +40,7 @@ class TranslatedTextField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_representation(self, instance: Any) -> dict[str, str]:
-        return dict(iter_translations(instance, self.column or self.field_name))
+        return dict(iter_translations(instance, self.column or str(self.field_name)))
 
 
 class InstrumentSerializer(serializers.ModelSerializer[Instrument]):
@@ -38,7 +53,7 @@ class InstrumentSerializer(serializers.ModelSerializer[Instrument]):
 
 class AgencySerializer(serializers.ModelSerializer[Agency]):
     name = TranslatedTextField()
-    parent = serializers.SlugRelatedField(slug_field="abbreviation", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="abbreviation", read_only=True)  # type: ignore[assignment,var-annotated]
 
     class Meta:
         model = Agency
@@ -46,7 +61,9 @@ class AgencySerializer(serializers.ModelSerializer[Agency]):
 
 
 class AssignmentSerializer(serializers.ModelSerializer[ActionAgency]):
-    agency = serializers.SlugRelatedField(slug_field="abbreviation", read_only=True)
+    agency: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="abbreviation", read_only=True
+    )
 
     class Meta:
         model = ActionAgency
@@ -64,22 +81,41 @@ class DeadlineSerializer(serializers.Serializer[Action]):
 
 
 class ActionSerializer(serializers.ModelSerializer[Action]):
-    plan = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    section = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    plan: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    section: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="number", read_only=True
+    )
     title = TranslatedTextField()
     description = TranslatedTextField()
     expected_result = TranslatedTextField()
-    form_of_completion = serializers.SlugRelatedField(slug_field="key", read_only=True)
+    form_of_completion: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="key", read_only=True
+    )
     deadline = DeadlineSerializer(source="*", read_only=True)
     agencies = AssignmentSerializer(source="assignments", many=True, read_only=True)
-    themes = serializers.SlugRelatedField(slug_field="key", many=True, read_only=True)
+    themes: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="key", many=True, read_only=True
+    )
     url = serializers.SerializerMethodField()
 
     class Meta:
         model = Action
         fields = [
-            "id", "plan", "section", "number", "order", "title", "description", "expected_result",
-            "form_of_completion", "deadline", "agencies", "themes", "url",
+            "id",
+            "plan",
+            "section",
+            "number",
+            "order",
+            "title",
+            "description",
+            "expected_result",
+            "form_of_completion",
+            "deadline",
+            "agencies",
+            "themes",
+            "url",
         ]
 
     @extend_schema_field(OpenApiTypes.URI)
@@ -90,7 +126,9 @@ class ActionSerializer(serializers.ModelSerializer[Action]):
 
 
 class SectionSerializer(serializers.ModelSerializer[Section]):
-    plan = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    plan: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     title = TranslatedTextField()
 
     class Meta:
@@ -112,13 +150,27 @@ class PlanSerializer(serializers.ModelSerializer[Plan]):
     description = TranslatedTextField()
     adopting_instrument = InstrumentSerializer(read_only=True)
     parent_instrument = InstrumentSerializer(read_only=True)
-    coordinator = serializers.SlugRelatedField(slug_field="abbreviation", read_only=True)
-    superseded_by = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    coordinator: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="abbreviation", read_only=True
+    )
+    superseded_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     amendments = AmendmentSerializer(many=True, read_only=True)
 
     class Meta:
         model = Plan
         fields = [
-            "code", "title", "description", "country", "status", "period_start", "period_end",
-            "adopting_instrument", "parent_instrument", "coordinator", "superseded_by", "amendments",
+            "code",
+            "title",
+            "description",
+            "country",
+            "status",
+            "period_start",
+            "period_end",
+            "adopting_instrument",
+            "parent_instrument",
+            "coordinator",
+            "superseded_by",
+            "amendments",
         ]

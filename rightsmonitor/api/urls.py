@@ -1,6 +1,6 @@
 """Versioned API: /api/v1/... (a later v2 gets its own router and namespace)."""
 
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -13,7 +13,7 @@ router.register("actions", views.ActionViewSet, basename="action")
 router.register("agencies", views.AgencyViewSet, basename="agency")
 router.register("instruments", views.InstrumentViewSet, basename="instrument")
 
-v1 = [
+v1: list[URLPattern | URLResolver] = [
     path("", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
 ]

@@ -21,7 +21,9 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet[Plan]):
         return (
             plans_for_user(self.request.user)
             .with_related()
-            .prefetch_related(Prefetch("amendments", Amendment.objects.select_related("instrument")))
+            .prefetch_related(
+                Prefetch("amendments", Amendment.objects.select_related("instrument"))
+            )
             .order_by("code")
         )
 

@@ -15,5 +15,8 @@ def is_staff_role(user: Any) -> bool:
 
 
 def is_administrator(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active
-                and (user.is_superuser or user.role == "administrator"))
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and (user.is_superuser or user.role == "administrator")
+    )

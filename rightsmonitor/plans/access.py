@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
 
 from rightsmonitor.core.roles import is_staff_role
-from rightsmonitor.plans.models import Action, Plan
+from rightsmonitor.plans.models import Action, ActionQuerySet, Plan, PlanQuerySet
 
 AnyUser = object | AnonymousUser
 
 
-def plans_for_user(user: AnyUser) -> QuerySet[Plan]:
+def plans_for_user(user: AnyUser) -> PlanQuerySet:
     """Drafts are for staff only; plans in force, completed or superseded are public."""
     plans = Plan.objects.all()
     return plans if is_staff_role(user) else plans.public()
 
 
-def actions_for_user(user: AnyUser) -> QuerySet[Action]:
+def actions_for_user(user: AnyUser) -> ActionQuerySet:
     return Action.objects.filter(plan__in=plans_for_user(user))
 
 

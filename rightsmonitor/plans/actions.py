@@ -29,12 +29,17 @@ from rightsmonitor.plans.models import (
 )
 
 
-def _save(instance: models.Model, *, by: Any, reason: str = "") -> None:
-    """Validate and save with the history row naming the actor."""
-    instance.full_clean(validate_unique=True, validate_constraints=True)
+def record_actor(instance: models.Model, by: Any, reason: str = "") -> None:
+    """Tell django-simple-history who makes the next save or delete, and why."""
     instance._history_user = by if getattr(by, "is_authenticated", False) else None  # type: ignore[attr-defined]
     if reason:
         instance._change_reason = reason  # type: ignore[attr-defined]
+
+
+def _save(instance: models.Model, *, by: Any, reason: str = "") -> None:
+    """Validate and save with the history row naming the actor."""
+    instance.full_clean(validate_unique=True, validate_constraints=True)
+    record_actor(instance, by, reason)
     instance.save()
 
 
@@ -44,7 +49,11 @@ def _assign(instance: models.Model, fields: Mapping[str, Any]) -> None:
 
 
 def _update_versioned(
-    instance: VersionedModel, fields: Mapping[str, Any], *, by: Any, expected_version: int | None,
+    instance: VersionedModel,
+    fields: Mapping[str, Any],
+    *,
+    by: Any,
+    expected_version: int | None,
     reason: str = "",
 ) -> None:
     claim_version(instance, expected_version)
@@ -149,9 +158,9 @@ def update_section(
 @transaction.atomic
 def delete_section(section: Section, *, by: Any) -> None:
     for action in section.actions.all():
-        action._history_user = by  # type: ignore[attr-defined]
+        record_actor(action, by)
         action.delete()
-    section._history_user = by  # type: ignore[attr-defined]
+    record_actor(section, by)
     section.delete()
 
 
@@ -181,7 +190,9 @@ def _set_assignments(
     action: Action, mentions: Iterable[AgencyMention], resolver: AgencyResolver, *, by: Any
 ) -> None:
     """Replace the action's agencies: the first mention leads, the rest co-execute."""
-    wanted: list[tuple[Agency, bool]] = [(resolver.resolve(m.abbreviation), m.as_agreed) for m in mentions]
+    wanted: list[tuple[Agency, bool]] = [
+        (resolver.resolve(m.abbreviation), m.as_agreed) for m in mentions
+    ]
     if len({agency.pk for agency, _as_agreed in wanted}) != len(wanted):
         raise AgencyListError(_("The same agency is listed twice under different names."))
     current = {a.agency_id: a for a in action.assignments.all()}
@@ -195,14 +206,18 @@ def _set_assignments(
         role = ActionAgency.Role.LEAD if position == 0 else ActionAgency.Role.CO_EXECUTOR
         assignment = current.get(agency.pk) or ActionAgency(action=action, agency=agency)
         keep.add(agency.pk)
-        if assignment.pk and (assignment.role, assignment.as_agreed, assignment.order) == (role, as_agreed, position):
+        if assignment.pk and (assignment.role, assignment.as_agreed, assignment.order) == (
+            role,
+            as_agreed,
+            position,
+        ):
             continue
         assignment.role, assignment.as_agreed, assignment.order = role, as_agreed, position
-        assignment._history_user = by  # type: ignore[attr-defined]
+        record_actor(assignment, by)
         assignment.save()
     for agency_id, assignment in current.items():
         if agency_id not in keep:
-            assignment._history_user = by  # type: ignore[attr-defined]
+            record_actor(assignment, by)
             assignment.delete()
 
 
@@ -254,10 +269,14 @@ def update_action(
 
 
 @transaction.atomic
-def set_due_date(action: Action, due_date: Any, *, by: Any, expected_version: int | None = None) -> Action:
+def set_due_date(
+    action: Action, due_date: Any, *, by: Any, expected_version: int | None = None
+) -> Action:
     """A coordinator settles a deadline the parser could not read; the text stays as written."""
     fields = {"due_date": due_date, "deadline_needs_review": False}
-    _update_versioned(action, fields, by=by, expected_version=expected_version, reason="due date set")
+    _update_versioned(
+        action, fields, by=by, expected_version=expected_version, reason="due date set"
+    )
     return action
 
 
@@ -268,5 +287,5 @@ def move_action(action: Action, offset: int, *, by: Any) -> None:
 
 @transaction.atomic
 def delete_action(action: Action, *, by: Any) -> None:
-    action._history_user = by  # type: ignore[attr-defined]
+    record_actor(action, by)
     action.delete()

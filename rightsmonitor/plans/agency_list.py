@@ -56,7 +56,9 @@ def parse_agency_list(text: str) -> list[AgencyMention]:
 
 
 def format_agency_list(mentions: list[AgencyMention]) -> str:
-    return ", ".join(f"{m.abbreviation} (as agreed)" if m.as_agreed else m.abbreviation for m in mentions)
+    return ", ".join(
+        f"{m.abbreviation} (as agreed)" if m.as_agreed else m.abbreviation for m in mentions
+    )
 
 
 class AgencyResolver:
@@ -92,7 +94,7 @@ class AgencyResolver:
                 % {"name": abbreviation}
             )
         agency = Agency(abbreviation=abbreviation, kind=Agency.Kind.OTHER)
-        agency._history_user = self.by  # type: ignore[attr-defined]
+        agency._history_user = self.by if getattr(self.by, "is_authenticated", False) else None  # type: ignore[attr-defined]
         agency.save()
         self._by_key[abbreviation.casefold()] = agency
         self.created.append(agency)
@@ -100,4 +102,6 @@ class AgencyResolver:
 
 
 def find_agency(text: str) -> Agency | None:
-    return Agency.objects.filter(Q(abbreviation__iexact=text) | translation_filter("name", text)).first()
+    return Agency.objects.filter(
+        Q(abbreviation__iexact=text) | translation_filter("name", text)
+    ).first()

@@ -34,7 +34,11 @@ def read_document(path: Path) -> dict[str, Any]:
 
 def _translation_fields(name: str, values: dict[str, str] | None) -> dict[str, str]:
     """{"en": "x", "ru": "y"} -> {"title_en": "x", "title_ru": "y"} for the known languages."""
-    return {f"{name}_{code}": (values or {}).get(code, "").strip() for code in language_codes() if (values or {}).get(code)}
+    return {
+        f"{name}_{code}": (values or {}).get(code, "").strip()
+        for code in language_codes()
+        if (values or {}).get(code)
+    }
 
 
 def _require(mapping: dict[str, Any], key: str, where: str) -> Any:
@@ -55,7 +59,9 @@ def _load_themes(items: list[dict[str, Any]], *, parent: Theme | None = None) ->
     for item in items:
         key = _require(item, "key", "theme")
         kind = item.get("kind") or (parent.kind if parent else Theme.Kind.RIGHT)
-        theme, _created = Theme.objects.get_or_create(key=key, defaults={"kind": kind, "parent": parent})
+        theme, _created = Theme.objects.get_or_create(
+            key=key, defaults={"kind": kind, "parent": parent}
+        )
         theme.kind, theme.parent = kind, parent
         set_translations(theme, "name", item.get("name") or {})
         theme.full_clean()
@@ -67,7 +73,9 @@ def _load_agencies(items: list[dict[str, Any]], *, by: Any) -> None:
     # Two passes so that a parent may be listed after its child.
     for item in items:
         abbreviation = _require(item, "abbreviation", "agency")
-        agency = Agency.objects.filter(abbreviation=abbreviation).first() or Agency(abbreviation=abbreviation)
+        agency = Agency.objects.filter(abbreviation=abbreviation).first() or Agency(
+            abbreviation=abbreviation
+        )
         agency.kind = item.get("kind") or Agency.Kind.OTHER
         set_translations(agency, "name", item.get("name") or {})
         actions.save_agency(agency, by=by)
@@ -77,17 +85,23 @@ def _load_agencies(items: list[dict[str, Any]], *, by: Any) -> None:
             try:
                 agency.parent = Agency.objects.get(abbreviation=item["parent"])
             except Agency.DoesNotExist as exc:
-                raise PlanDocumentError(f"agency {item['abbreviation']}: unknown parent {item['parent']}") from exc
+                raise PlanDocumentError(
+                    f"agency {item['abbreviation']}: unknown parent {item['parent']}"
+                ) from exc
             actions.save_agency(agency, by=by)
 
 
-def _load_instruments(items: list[dict[str, Any]], country: str, *, by: Any) -> dict[str, Instrument]:
+def _load_instruments(
+    items: list[dict[str, Any]], country: str, *, by: Any
+) -> dict[str, Instrument]:
     instruments: dict[str, Instrument] = {}
     for item in items:
         key = _require(item, "key", "instrument")
         instrument = Instrument.objects.filter(
             country=country, kind=item["kind"], number=str(item["number"]), date=item["date"]
-        ).first() or Instrument(country=country, kind=item["kind"], number=str(item["number"]), date=item["date"])
+        ).first() or Instrument(
+            country=country, kind=item["kind"], number=str(item["number"]), date=item["date"]
+        )
         instrument.issuing_authority = item.get("issuing_authority", "")
         instrument.url = item.get("url") or ""
         set_translations(instrument, "title", item.get("title") or {})
@@ -95,7 +109,9 @@ def _load_instruments(items: list[dict[str, Any]], country: str, *, by: Any) -> 
     return instruments
 
 
-def _instrument(instruments: dict[str, Instrument], key: str | None, where: str) -> Instrument | None:
+def _instrument(
+    instruments: dict[str, Instrument], key: str | None, where: str
+) -> Instrument | None:
     if not key:
         return None
     if key not in instruments:
@@ -151,7 +167,10 @@ def load_plan_document(data: dict[str, Any], *, by: Any = None) -> Plan:
         )
         for action_order, item in enumerate(section_spec.get("actions") or [], start=1):
             where = f"action {item.get('number')}"
-            fields: dict[str, Any] = {"number": str(_require(item, "number", where)), "order": action_order}
+            fields: dict[str, Any] = {
+                "number": str(_require(item, "number", where)),
+                "order": action_order,
+            }
             for name in ("title", "description", "expected_result"):
                 fields.update(_translation_fields(name, item.get(name)))
             form_key = item.get("form_of_completion")

@@ -8,7 +8,6 @@ app of ours. Texts that a plan publishes are translatable (one column per langua
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 import pycountry
 from django.core.exceptions import ValidationError
@@ -23,13 +22,12 @@ from rightsmonitor.core.locking import VersionedModel
 from rightsmonitor.core.translation import TranslatedField
 from rightsmonitor.plans.deadlines import Recurrence
 
-if TYPE_CHECKING:
-    from django.db.models.manager import RelatedManager
-
 
 def validate_country(code: str) -> None:
     if pycountry.countries.get(alpha_3=code) is None:
-        raise ValidationError(_("%(code)s is not an ISO 3166-1 alpha-3 country code."), params={"code": code})
+        raise ValidationError(
+            _("%(code)s is not an ISO 3166-1 alpha-3 country code."), params={"code": code}
+        )
 
 
 def country_name(code: str) -> str:
@@ -90,7 +88,10 @@ class Agency(models.Model):
         PARLIAMENT = "parliament", _("Parliament")
         LOCAL_EXECUTIVE = "local_executive", _("Local executive body")
         NHRI = "nhri", _("National human rights institution")
-        PRESIDENTIAL_ADMINISTRATION = "presidential_administration", _("Presidential administration")
+        PRESIDENTIAL_ADMINISTRATION = (
+            "presidential_administration",
+            _("Presidential administration"),
+        )
         GOVERNMENT_OFFICE = "government_office", _("Government office")
         OTHER = "other", _("Other")
 
@@ -98,7 +99,9 @@ class Agency(models.Model):
         _("abbreviation"),
         max_length=32,
         unique=True,
-        validators=[RegexValidator(r"^[^,()]+$", _("An abbreviation cannot contain commas or brackets."))],
+        validators=[
+            RegexValidator(r"^[^,()]+$", _("An abbreviation cannot contain commas or brackets."))
+        ],
         help_text=_("As plans write it in the list of responsible agencies, e.g. MIA."),
     )
     name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
@@ -106,7 +109,11 @@ class Agency(models.Model):
     name_kk = models.CharField(_("name (Kazakh)"), max_length=255, blank=True)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.MINISTRY)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
 
@@ -156,7 +163,11 @@ class Theme(models.Model):
     key = models.SlugField(_("key"), max_length=64, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.CASCADE,
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="children",
     )
     name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
@@ -175,7 +186,9 @@ class Theme(models.Model):
 
     def clean(self) -> None:
         if self.parent_id and self.parent and self.parent.parent_id:
-            raise ValidationError({"parent": _("Themes have two levels: a parent cannot have a parent.")})
+            raise ValidationError(
+                {"parent": _("Themes have two levels: a parent cannot have a parent.")}
+            )
 
 
 class PlanQuerySet(models.QuerySet["Plan"]):
@@ -198,7 +211,9 @@ class Plan(VersionedModel):
         SUPERSEDED = "superseded", _("Superseded")
 
     code = models.SlugField(
-        _("code"), max_length=64, unique=True,
+        _("code"),
+        max_length=64,
+        unique=True,
         help_text=_("Short identifier used in addresses and commands, e.g. kz-hr-2022."),
     )
     title_en = models.CharField(_("title (English)"), max_length=500, blank=True)
@@ -208,28 +223,48 @@ class Plan(VersionedModel):
     description_ru = models.TextField(_("description (Russian)"), blank=True)
     description_kk = models.TextField(_("description (Kazakh)"), blank=True)
     country = models.CharField(
-        _("country"), max_length=3, validators=[validate_country],
+        _("country"),
+        max_length=3,
+        validators=[validate_country],
         help_text=_("ISO 3166-1 alpha-3 code, e.g. KAZ."),
     )
     adopting_instrument = models.ForeignKey(
-        Instrument, verbose_name=_("adopted by"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="adopted_plans",
+        Instrument,
+        verbose_name=_("adopted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="adopted_plans",
     )
     parent_instrument = models.ForeignKey(
-        Instrument, verbose_name=_("ordered by"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="ordered_plans",
+        Instrument,
+        verbose_name=_("ordered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ordered_plans",
         help_text=_("The higher act that ordered the plan, e.g. a presidential decree."),
     )
     period_start = models.DateField(_("period start"), null=True, blank=True)
     period_end = models.DateField(_("period end"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
     coordinator = models.ForeignKey(
-        Agency, verbose_name=_("coordinator"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="coordinated_plans",
+        Agency,
+        verbose_name=_("coordinator"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="coordinated_plans",
     )
     superseded_by = models.ForeignKey(
-        "self", verbose_name=_("superseded by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="supersedes",
+        "self",
+        verbose_name=_("superseded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supersedes",
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -238,11 +273,6 @@ class Plan(VersionedModel):
     description = TranslatedField("description")
     history = HistoricalRecords(excluded_fields=["updated"])
     objects = PlanQuerySet.as_manager()
-
-    if TYPE_CHECKING:
-        sections: RelatedManager[Section]
-        actions: RelatedManager[Action]
-        amendments: RelatedManager[Amendment]
 
     class Meta:
         ordering = ["-period_start", "code"]
@@ -283,7 +313,9 @@ class Amendment(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="amendments")
     instrument = models.ForeignKey(
-        Instrument, verbose_name=_("amending instrument"), on_delete=models.PROTECT,
+        Instrument,
+        verbose_name=_("amending instrument"),
+        on_delete=models.PROTECT,
         related_name="amendments",
     )
     date = models.DateField(_("date in force"))
@@ -313,9 +345,6 @@ class Section(VersionedModel):
 
     title = TranslatedField("title")
     history = HistoricalRecords()
-
-    if TYPE_CHECKING:
-        actions: RelatedManager[Action]
 
     class Meta:
         ordering = ["plan", "order", "pk"]
@@ -364,17 +393,25 @@ class Action(VersionedModel):
     expected_result_ru = models.TextField(_("expected result (Russian)"), blank=True)
     expected_result_kk = models.TextField(_("expected result (Kazakh)"), blank=True)
     form_of_completion = models.ForeignKey(
-        FormOfCompletion, verbose_name=_("form of completion"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="actions",
+        FormOfCompletion,
+        verbose_name=_("form of completion"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="actions",
     )
     deadline_text = models.CharField(
-        _("deadline as written"), max_length=255, blank=True,
+        _("deadline as written"),
+        max_length=255,
+        blank=True,
         help_text=_('As the plan writes it: "December 2022", "annually, by 25 January", ...'),
     )
     due_date = models.DateField(_("due date"), null=True, blank=True)
     start_date = models.DateField(_("window start"), null=True, blank=True)
     recurrence = models.CharField(
-        _("recurrence"), max_length=16, default=Recurrence.NONE,
+        _("recurrence"),
+        max_length=16,
+        default=Recurrence.NONE,
         choices=[
             (Recurrence.NONE.value, _("None")),
             (Recurrence.ANNUAL.value, _("Annual")),
@@ -387,19 +424,19 @@ class Action(VersionedModel):
     recurrence_month = models.PositiveSmallIntegerField(null=True, blank=True)
     recurrence_day = models.PositiveSmallIntegerField(null=True, blank=True)
     deadline_needs_review = models.BooleanField(
-        _("deadline needs review"), default=False,
+        _("deadline needs review"),
+        default=False,
         help_text=_("The deadline text could not be read; a coordinator must set the due date."),
     )
-    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="actions")
+    themes = models.ManyToManyField(
+        Theme, verbose_name=_("themes"), blank=True, related_name="actions"
+    )
 
     title = TranslatedField("title")
     description = TranslatedField("description")
     expected_result = TranslatedField("expected_result")
     history = HistoricalRecords()
     objects = ActionQuerySet.as_manager()
-
-    if TYPE_CHECKING:
-        assignments: RelatedManager[ActionAgency]
 
     class Meta:
         ordering = ["plan", "section__order", "order", "pk"]
@@ -441,7 +478,8 @@ class ActionAgency(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="assignments")
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     as_agreed = models.BooleanField(
-        _("as agreed"), default=False,
+        _("as agreed"),
+        default=False,
         help_text=_("A body outside the government that takes part by agreement."),
     )
     order = models.PositiveIntegerField(default=0)
@@ -461,4 +499,8 @@ class ActionAgency(models.Model):
 
     def __str__(self) -> str:
         # Not translated: the marker is part of the plan-table exchange format.
-        return f"{self.agency.abbreviation} (as agreed)" if self.as_agreed else self.agency.abbreviation
+        return (
+            f"{self.agency.abbreviation} (as agreed)"
+            if self.as_agreed
+            else self.agency.abbreviation
+        )

@@ -6,11 +6,16 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from rightsmonitor.plans.access import actions_for_user, can_edit_plan, can_view_plan, plans_for_user
-from rightsmonitor.plans.models import Action, Agency, Plan
+from rightsmonitor.plans.access import (
+    actions_for_user,
+    can_edit_plan,
+    can_view_plan,
+    plans_for_user,
+)
+from rightsmonitor.plans.models import Action, Agency, Plan, PlanQuerySet
 
 
-def _plans_with_counts(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _plans_with_counts(request: HttpRequest) -> PlanQuerySet:
     return (
         plans_for_user(request.user)
         .with_related()
@@ -81,7 +86,9 @@ def agency_list(request: HttpRequest) -> HttpResponse:
     agencies = (
         Agency.objects.select_related("parent")
         .annotate(
-            action_count=Count("assignments", filter=Q(assignments__action__in=visible), distinct=True),
+            action_count=Count(
+                "assignments", filter=Q(assignments__action__in=visible), distinct=True
+            ),
             lead_count=Count(
                 "assignments",
                 filter=Q(assignments__action__in=visible, assignments__role="lead"),
@@ -102,4 +109,3 @@ def agency_detail(request: HttpRequest, abbreviation: str) -> HttpResponse:
         .order_by("plan__code", "section__order", "order")
     )
     return render(request, "portal/agency_detail.html", {"agency": agency, "actions": actions})
-

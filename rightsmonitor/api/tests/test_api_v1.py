@@ -24,7 +24,9 @@ def test_plan_list_and_detail(client: Client) -> None:
     assert detail["country"] == "KAZ"
 
 
-def test_draft_plans_hidden_from_public_but_not_from_coordinator(client: Client, coordinator) -> None:
+def test_draft_plans_hidden_from_public_but_not_from_coordinator(
+    client: Client, coordinator
+) -> None:
     build_plan(code="draft-plan", status=Plan.Status.DRAFT)
     assert client.get("/api/v1/plans/").json()["count"] == 0
     assert client.get("/api/v1/plans/draft-plan/").status_code == 404
@@ -60,7 +62,10 @@ def test_invalid_filter_value_is_a_field_error(client: Client) -> None:
 
 def test_agencies_sections_instruments(client: Client) -> None:
     build_plan(code="p1")
-    assert {a["abbreviation"] for a in client.get("/api/v1/agencies/").json()["results"]} == {"MIA", "GPO"}
+    assert {a["abbreviation"] for a in client.get("/api/v1/agencies/").json()["results"]} == {
+        "MIA",
+        "GPO",
+    }
     assert client.get("/api/v1/agencies/MIA/").json()["name"]["en"] == "Agency MIA"
     assert client.get("/api/v1/sections/", {"plan": "p1"}).json()["count"] == 2
     assert client.get("/api/v1/instruments/").json()["count"] == 1
@@ -85,8 +90,12 @@ def test_api_is_read_only(client: Client, coordinator) -> None:
     assert client.delete("/api/v1/plans/p1/").status_code in (403, 405)
 
 
-@pytest.mark.parametrize("url", ["/api/v1/plans/", "/api/v1/actions/", "/api/v1/sections/", "/api/v1/agencies/"])
-def test_list_query_count_does_not_grow(client: Client, django_assert_max_num_queries, url: str) -> None:
+@pytest.mark.parametrize(
+    "url", ["/api/v1/plans/", "/api/v1/actions/", "/api/v1/sections/", "/api/v1/agencies/"]
+)
+def test_list_query_count_does_not_grow(
+    client: Client, django_assert_max_num_queries, url: str
+) -> None:
     build_plan(code="small", sections=2, actions_per_section=5)
     with django_assert_max_num_queries(8):
         client.get(url)

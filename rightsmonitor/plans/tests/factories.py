@@ -108,14 +108,25 @@ class ActionAgencyFactory(factory.django.DjangoModelFactory):
 def build_plan(*, sections: int = 2, actions_per_section: int = 3, **plan_fields: object) -> Plan:
     """A plan with sections, actions, a lead and a co-executor each, and themes."""
     plan = PlanFactory(**plan_fields)
-    lead, partner = AgencyFactory(abbreviation="MIA"), AgencyFactory(abbreviation="GPO", kind=Agency.Kind.PROSECUTOR)
+    lead, partner = (
+        AgencyFactory(abbreviation="MIA"),
+        AgencyFactory(abbreviation="GPO", kind=Agency.Kind.PROSECUTOR),
+    )
     form = FormOfCompletionFactory(key="draft_law", name_en="Draft law")
     theme = ThemeFactory(key="equality")
     for s in range(1, sections + 1):
         section = SectionFactory(plan=plan, number=str(s), order=s)
         for a in range(1, actions_per_section + 1):
-            action = ActionFactory(section=section, plan=plan, number=f"{s}.{a}", order=a, form_of_completion=form)
+            action = ActionFactory(
+                section=section, plan=plan, number=f"{s}.{a}", order=a, form_of_completion=form
+            )
             ActionAgencyFactory(action=action, agency=lead, role=ActionAgency.Role.LEAD, order=0)
-            ActionAgencyFactory(action=action, agency=partner, role=ActionAgency.Role.CO_EXECUTOR, as_agreed=True, order=1)
+            ActionAgencyFactory(
+                action=action,
+                agency=partner,
+                role=ActionAgency.Role.CO_EXECUTOR,
+                as_agreed=True,
+                order=1,
+            )
             action.themes.add(theme)
     return plan

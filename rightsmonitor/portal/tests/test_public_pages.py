@@ -61,7 +61,9 @@ def test_language_switcher_sets_language(client: Client) -> None:
 
 
 @pytest.mark.parametrize("kind", ["plan", "agency"])
-def test_page_query_count_does_not_grow(client: Client, django_assert_max_num_queries, kind: str) -> None:
+def test_page_query_count_does_not_grow(
+    client: Client, django_assert_max_num_queries, kind: str
+) -> None:
     small = build_plan(code="small", sections=2, actions_per_section=5)
     url = small.get_absolute_url() if kind == "plan" else "/agencies/MIA/"
     with django_assert_max_num_queries(12):

@@ -7,8 +7,10 @@ from pathlib import Path
 
 from django.conf import settings
 
-DEMO_PLAN_FILE = Path(settings.BASE_DIR) / "rightsmonitor" / "plans" / "demo" / "kazakhstan_2022.yaml"
-DEMO_PASSWORD = "rights-monitor-demo"  # noqa: S105 - printed on purpose: demo only
+DEMO_PLAN_FILE = (
+    Path(settings.BASE_DIR) / "rightsmonitor" / "plans" / "demo" / "kazakhstan_2022.yaml"
+)
+DEMO_PASSWORD = "rights-monitor-demo"
 
 
 @dataclass(frozen=True)
@@ -23,10 +25,15 @@ class DemoLogin:
 
 DEMO_LOGINS = [
     DemoLogin("admin@demo.rightsmonitor.org", "administrator", "Aida", "Admin"),
-    DemoLogin("coordinator@demo.rightsmonitor.org", "coordinator", "Nurlan", "Coordinator", agency="PA"),
+    DemoLogin(
+        "coordinator@demo.rightsmonitor.org", "coordinator", "Nurlan", "Coordinator", agency="PA"
+    ),
     DemoLogin("focal.mia@demo.rightsmonitor.org", "focal_point", "Marat", "Focal", agency="MIA"),
     DemoLogin(
-        "ngo@demo.rightsmonitor.org", "civil_society", "Zhanar", "Civil",
+        "ngo@demo.rightsmonitor.org",
+        "civil_society",
+        "Zhanar",
+        "Civil",
         organisation="Charter for Human Rights (demo)",
     ),
 ]

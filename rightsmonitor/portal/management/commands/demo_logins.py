@@ -15,7 +15,11 @@ class Command(BaseCommand):
     help = "Print the demo logins that exist in this database."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        present = set(User.objects.filter(email__in=[d.email for d in DEMO_LOGINS]).values_list("email", flat=True))
+        present = set(
+            User.objects.filter(email__in=[d.email for d in DEMO_LOGINS]).values_list(
+                "email", flat=True
+            )
+        )
         if not present:
             self.stdout.write("No demo logins in this database (run: python manage.py load_demo).")
             return

@@ -16,7 +16,11 @@ from django.db import transaction
 from rightsmonitor.accounts.models import Organisation, User
 from rightsmonitor.plans.document import PlanDocumentError, load_plan_document, read_document
 from rightsmonitor.plans.models import Agency, Plan
-from rightsmonitor.portal.management.commands._demo import DEMO_LOGINS, DEMO_PASSWORD, DEMO_PLAN_FILE
+from rightsmonitor.portal.management.commands._demo import (
+    DEMO_LOGINS,
+    DEMO_PASSWORD,
+    DEMO_PLAN_FILE,
+)
 
 
 class Command(BaseCommand):
@@ -42,7 +46,9 @@ class Command(BaseCommand):
                 if User.objects.filter(email=login.email).exists():
                     continue
                 organisation = (
-                    Organisation.objects.get_or_create(name=login.organisation)[0] if login.organisation else None
+                    Organisation.objects.get_or_create(name=login.organisation)[0]
+                    if login.organisation
+                    else None
                 )
                 User.objects.create_user(
                     email=login.email,
@@ -50,7 +56,11 @@ class Command(BaseCommand):
                     role=login.role,
                     first_name=login.first_name,
                     last_name=login.last_name,
-                    agency=Agency.objects.filter(abbreviation=login.agency).first() if login.agency else None,
+                    agency=Agency.objects.filter(abbreviation=login.agency).first()
+                    if login.agency
+                    else None,
                     organisation=organisation,
                 )
-        self.stdout.write(self.style.SUCCESS(f"Loaded demo plan {plan.code}: {plan.actions.count()} actions."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Loaded demo plan {plan.code}: {plan.actions.count()} actions.")
+        )
