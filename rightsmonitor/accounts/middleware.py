@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -25,7 +26,8 @@ class RequireTwoFactorMiddleware:
             and not user.is_verified()  # type: ignore[union-attr]
             and not self._is_exempt(request.path_info)
         ):
-            return redirect(f"{reverse('accounts:two_factor_setup')}?next={request.get_full_path()}")
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('accounts:two_factor_setup')}?{query}")
         return self.get_response(request)
 
     @staticmethod

@@ -73,17 +73,50 @@ class RightsMonitorUserManager(UserManager["User"]):
         email = self.normalize_email(email)
         return super().create_superuser(email, email, password, **extra_fields)
 
+    def get_by_natural_key(self, username: str | None) -> User:
+        """Log-in is by e-mail address, whatever its capitalisation."""
+        try:
+            return self.get(email__iexact=username)
+        except self.model.MultipleObjectsReturned:
+            # Two addresses differing only in case (only the admin site can create them):
+            # fall back to the exact match.
+            return self.get(email=username)
+
+    def with_email(self, email: str) -> models.QuerySet[User]:
+        return self.filter(email__iexact=email.strip())
+
+    def for_directory(self) -> models.QuerySet[User]:
+        """Users as the staff user list shows them: affiliations joined, 2FA status annotated."""
+        confirmed_totp = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return (
+            self.get_queryset()
+            .select_related("agency", "organisation")
+            .annotate(has_two_factor=Exists(confirmed_totp))
+            .order_by("-is_active", "email")
+        )
+
 
 class User(AbstractUser):
     email = models.EmailField(_("e-mail address"), unique=True)
-    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.CIVIL_SOCIETY)
+    role = models.CharField(
+        _("role"), max_length=16, choices=Role.choices, default=Role.CIVIL_SOCIETY
+    )
     agency = models.ForeignKey(
-        Agency, verbose_name=_("agency"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="users", help_text=_("The agency a focal point reports for."),
+        Agency,
+        verbose_name=_("agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        help_text=_("The agency a focal point reports for."),
     )
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="members",
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
     )
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en"
@@ -111,7 +144,8 @@ class User(AbstractUser):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.username = self.email
         # Django's admin site is for administrators only; the role is the source of truth.
-        self.is_staff = self.role == Role.ADMINISTRATOR or self.is_superuser
+        self.is_superuser = self.role == Role.ADMINISTRATOR
+        self.is_staff = self.is_superuser
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
@@ -119,7 +153,20 @@ class User(AbstractUser):
         if self.role == Role.FOCAL_POINT and not self.agency_id:
             raise ValidationError({"agency": _("A focal point must be bound to an agency.")})
         if self.role == Role.CIVIL_SOCIETY and self.agency_id:
-            raise ValidationError({"agency": _("Civil society members are not bound to an agency.")})
+            raise ValidationError(
+                {"agency": _("Civil society members are not bound to an agency.")}
+            )
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        # Active administrators hold every permission, as superusers do: the role decides.
+        if self.is_active and self.role == Role.ADMINISTRATOR:
+            return True
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        if self.is_active and self.role == Role.ADMINISTRATOR:
+            return True
+        return super().has_module_perms(app_label)
 
     @property
     def is_staff_role(self) -> bool:
@@ -143,7 +190,11 @@ class InvitationQuerySet(models.QuerySet["Invitation"]):
 
     def for_token(self, token: str) -> Invitation | None:
         """The invitation an e-mailed token belongs to (only its hash is stored), if any."""
-        return self.select_related("agency", "organisation").filter(token_hash=hash_token(token)).first()
+        return (
+            self.select_related("agency", "organisation")
+            .filter(token_hash=hash_token(token))
+            .first()
+        )
 
     def for_list(self) -> InvitationQuerySet:
         return self.select_related("agency", "organisation", "invited_by").order_by("email")
@@ -154,9 +205,15 @@ class Invitation(models.Model):
 
     email = models.EmailField(_("e-mail address"))
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
-    agency = models.ForeignKey(Agency, verbose_name=_("agency"), null=True, blank=True, on_delete=models.CASCADE)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), null=True, blank=True, on_delete=models.CASCADE
+    )
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), null=True, blank=True, on_delete=models.CASCADE
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
     )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
@@ -167,7 +224,10 @@ class Invitation(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="invitation",
     )
 
@@ -191,4 +251,71 @@ class Invitation(models.Model):
 
     @property
     def is_pending(self) -> bool:
-        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+        return not self.problem
+
+    @property
+    def problem(self) -> str:
+        """Why this invitation can no longer be accepted, or "" if it still can."""
+        if self.accepted_at is not None:
+            return str(_("This invitation has already been used. Log in with your e-mail address."))
+        if self.revoked_at is not None:
+            return str(
+                _("This invitation was withdrawn. Ask the person who invited you for a new one.")
+            )
+        if self.expires_at <= timezone.now():
+            return str(
+                _("This invitation has expired. Ask the person who invited you for a new one.")
+            )
+        return ""
+
+
+class AccountEvent(models.Model):
+    """One audit row per change to an account: who did what to whom, and when."""
+
+    class Kind(models.TextChoices):
+        INVITATION_SENT = "invitation_sent", _("Invitation sent")
+        INVITATION_REVOKED = "invitation_revoked", _("Invitation revoked")
+        INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
+        ROLE_CHANGED = "role_changed", _("Role changed")
+        USER_DEACTIVATED = "user_deactivated", _("User deactivated")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        PASSWORD_RESET = "password_reset", _("Password reset")
+        TWO_FACTOR_ENABLED = "two_factor_enabled", _("Two-factor authentication turned on")
+        TWO_FACTOR_DISABLED = "two_factor_disabled", _("Two-factor authentication turned off")
+        BACKUP_CODES_REGENERATED = "backup_codes_regenerated", _("Backup codes replaced")
+
+    kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="account_events",
+    )
+    invitation = models.ForeignKey(
+        Invitation,
+        verbose_name=_("invitation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+    )
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    extra = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("account event")
+        verbose_name_plural = _("account events")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -55,9 +55,14 @@ def parse_agency_list(text: str) -> list[AgencyMention]:
     return mentions
 
 
-def format_agency_list(mentions: list[AgencyMention]) -> str:
+# The marker as each language's plans write it; parse_agency_list reads any of them.
+AS_AGREED_BY_LANGUAGE = {"en": "as agreed", "ru": "по согласованию", "kk": "келісім бойынша"}
+
+
+def format_agency_list(mentions: list[AgencyMention], *, language: str = "en") -> str:
+    marker = AS_AGREED_BY_LANGUAGE.get(language, AS_AGREED_BY_LANGUAGE["en"])
     return ", ".join(
-        f"{m.abbreviation} (as agreed)" if m.as_agreed else m.abbreviation for m in mentions
+        f"{m.abbreviation} ({marker})" if m.as_agreed else m.abbreviation for m in mentions
     )
 
 

@@ -9,7 +9,7 @@ Forms that edit an existing row carry its ``version`` in a hidden field for opti
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -48,7 +48,6 @@ class FieldGroup:
 
     fields: list[BoundField]
     legend: str = ""
-    errors: list[str] = field(default_factory=list)
 
 
 class _TranslatedFormMixin:
@@ -106,19 +105,37 @@ def _date_input() -> forms.DateInput:
 class PlanForm(_TranslatedFormMixin, forms.ModelForm):
     """Create a plan (with its code) or edit one (code fixed, version carried)."""
 
+    instance: Plan
     version = _version_field()
 
     translated = {"title": _("title"), "description": _("description")}
     layout_order = (
-        "code", "title", "description", "country", "status", "period_start", "period_end",
-        "adopting_instrument", "parent_instrument", "coordinator", "superseded_by",
+        "code",
+        "title",
+        "description",
+        "country",
+        "status",
+        "period_start",
+        "period_end",
+        "adopting_instrument",
+        "parent_instrument",
+        "coordinator",
+        "superseded_by",
     )
 
     class Meta:
         model = Plan
         fields = [
-            "code", *_names("title"), *_names("description"), "country", "adopting_instrument",
-            "parent_instrument", "period_start", "period_end", "status", "coordinator",
+            "code",
+            *_names("title"),
+            *_names("description"),
+            "country",
+            "adopting_instrument",
+            "parent_instrument",
+            "period_start",
+            "period_end",
+            "status",
+            "coordinator",
             "superseded_by",
         ]
         widgets = {"period_start": _date_input(), "period_end": _date_input()}
@@ -156,7 +173,7 @@ class _NumberInPlanMixin:
     """Numbers are unique within a plan: say so next to the field rather than failing later."""
 
     plan: Plan
-    instance: Section | Action
+    instance: Any
     cleaned_data: dict[str, Any]
     duplicate_message: Any = ""
 
@@ -167,11 +184,14 @@ class _NumberInPlanMixin:
         if self.instance.pk:
             siblings = siblings.exclude(pk=self.instance.pk)
         if number and siblings.exists():
-            raise ValidationError(self.duplicate_message, code="duplicate", params={"number": number})
+            raise ValidationError(
+                self.duplicate_message, code="duplicate", params={"number": number}
+            )
         return number
 
 
 class SectionForm(_NumberInPlanMixin, _TranslatedFormMixin, forms.ModelForm):
+    instance: Section
     version = _version_field()
 
     translated = {"title": _("title")}
@@ -213,11 +233,15 @@ class ThemeGroup:
 class ActionForm(_NumberInPlanMixin, _TranslatedFormMixin, forms.ModelForm):
     """An action with its deadline as written and its agencies as one plan-table cell."""
 
+    instance: Action
+
     deadline = forms.CharField(
         label=_("Deadline"), max_length=255, required=False, help_text=DEADLINE_HELP
     )
     due_date = forms.DateField(
-        label=_("Due date"), required=False, widget=_date_input(),
+        label=_("Due date"),
+        required=False,
+        widget=_date_input(),
         help_text=_(
             "Only used when the deadline text cannot be read: the date by which the action is due."
         ),
@@ -228,19 +252,33 @@ class ActionForm(_NumberInPlanMixin, _TranslatedFormMixin, forms.ModelForm):
     version = _version_field()
 
     translated = {
-        "title": _("title"), "description": _("description"), "expected_result": _("expected result"),
+        "title": _("title"),
+        "description": _("description"),
+        "expected_result": _("expected result"),
     }
     layout_order = (
-        "section", "number", "title", "description", "expected_result", "form_of_completion",
-        "deadline", "due_date", "agencies",
+        "section",
+        "number",
+        "title",
+        "description",
+        "expected_result",
+        "form_of_completion",
+        "deadline",
+        "due_date",
+        "agencies",
     )
     duplicate_message = _("This plan already has an action numbered %(number)s.")
 
     class Meta:
         model = Action
         fields = [
-            "section", "number", *_names("title"), *_names("description"),
-            *_names("expected_result"), "form_of_completion", "themes",
+            "section",
+            "number",
+            *_names("title"),
+            *_names("description"),
+            *_names("expected_result"),
+            "form_of_completion",
+            "themes",
         ]
         widgets = {"themes": forms.CheckboxSelectMultiple}
 
@@ -322,3 +360,9 @@ class ActionForm(_NumberInPlanMixin, _TranslatedFormMixin, forms.ModelForm):
         cleaned = super().clean() or {}
         self._require_one(cleaned, "title", _("Give the action a title in at least one language."))
         return cleaned
+
+
+class MoveForm(forms.Form):
+    """Move a section or an action one place up (-1) or down (+1)."""
+
+    offset = forms.TypedChoiceField(choices=[("-1", "-1"), ("1", "1")], coerce=int)

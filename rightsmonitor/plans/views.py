@@ -1,15 +1,442 @@
-"""Staff pages (being built)."""
+"""Staff pages (namespace "manage"): the dashboard, plan, section and action forms, history.
+
+Every view loads through the access helpers: anonymous users go to the login page, users
+without the right get 403, unknown objects (and drafts the user may not even see) 404.
+Sections and actions are always looked up within the plan named in the address. Forms
+validate, the functions in ``plans.actions`` write, and the view redirects. htmx requests that
+reorder the plan get the section-list partial that the full page includes.
+"""
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import (
+    Count,
+    Prefetch,
+    QuerySet,
+)
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rightsmonitor.core.locking import ConcurrentEditError
+from rightsmonitor.plans.access import (
+    can_edit_plan,
+    can_manage_plans,
+    can_view_history,
+    can_view_plan,
+    plans_for_user,
+)
+from rightsmonitor.plans.actions import (
+    create_action,
+    create_plan,
+    create_section,
+    delete_action,
+    delete_section,
+    move_action,
+    move_section,
+    set_due_date,
+    update_action,
+    update_plan,
+    update_section,
+)
+from rightsmonitor.plans.agency_list import AgencyListError
+from rightsmonitor.plans.forms import ActionForm, MoveForm, PlanForm, SectionForm
+from rightsmonitor.plans.history import (
+    HistorySource,
+    action_subject,
+    amendment_subject,
+    assignment_subject,
+    history_page,
+    plan_subject,
+    section_subject,
+)
+from rightsmonitor.plans.models import Action, ActionAgency, Amendment, Plan, Section
 
 
 def _todo(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
     raise Http404
 
 
-dashboard = plan_create = plan_edit = plan_history = plan_export = plan_import = _todo
-section_create = section_edit = section_move = section_delete = _todo
-action_create = action_edit = action_history = action_move = action_delete = _todo
-plan_import_new = _todo
+# Export and import are built elsewhere.
+plan_export = plan_import = plan_import_new = _todo
+
+
+# Loading through the access helpers --------------------------------------------------------
+
+
+def _require_manager(request: HttpRequest) -> None:
+    if not can_manage_plans(request.user):
+        raise PermissionDenied
+
+
+def _deny(request: HttpRequest, plan: Plan) -> None:
+    """403 for a plan the user may read; 404 for one they may not even know about."""
+    if not can_view_plan(request.user, plan):
+        raise Http404
+    raise PermissionDenied
+
+
+def _editable_plan(request: HttpRequest, code: str) -> Plan:
+    plan = get_object_or_404(Plan.objects.with_related(), code=code)
+    if not can_edit_plan(request.user, plan):
+        _deny(request, plan)
+    return plan
+
+
+def _plan_with_history(request: HttpRequest, code: str) -> Plan:
+    plan = get_object_or_404(Plan.objects.with_related(), code=code)
+    if not can_view_history(request.user):
+        _deny(request, plan)
+    return plan
+
+
+def _section(plan: Plan, pk: int) -> Section:
+    section = get_object_or_404(Section, plan=plan, pk=pk)
+    section.plan = plan
+    return section
+
+
+def _action(plan: Plan, pk: int, queryset: QuerySet[Action] | None = None) -> Action:
+    action = get_object_or_404(
+        Action.objects.with_related() if queryset is None else queryset, plan=plan, pk=pk
+    )
+    action.plan = plan
+    return action
+
+
+# Small helpers ---------------------------------------------------------------------------------
+
+
+def _add_errors(form: BaseForm, exc: ValidationError) -> None:
+    """Show a validation error raised by an action next to its field, or above the form."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.error_list)
+
+
+def _sections(plan: Plan) -> QuerySet[Section]:
+    return plan.sections.prefetch_related(
+        Prefetch("actions", queryset=Action.objects.with_related().order_by("order", "pk"))
+    )
+
+
+def _plan_edit_url(plan: Plan, fragment: str = "") -> str:
+    url = reverse("manage:plan_edit", args=[plan.code])
+    return f"{url}#{fragment}" if fragment else url
+
+
+def _section_list(request: HttpRequest, plan: Plan) -> HttpResponse:
+    return render(
+        request, "manage/includes/plan_sections.html", {"plan": plan, "sections": _sections(plan)}
+    )
+
+
+def _after_list_change(request: HttpRequest, plan: Plan, fragment: str) -> HttpResponse:
+    """htmx gets the refreshed section list; a plain form post goes back to the plan."""
+    if request.headers.get("HX-Request"):
+        return _section_list(request, plan)
+    return redirect(_plan_edit_url(plan, fragment))
+
+
+def _offset(request: HttpRequest) -> int:
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        raise BadRequest("offset must be -1 or 1")
+    return int(form.cleaned_data["offset"])
+
+
+# Dashboard -------------------------------------------------------------------------------------
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    visible = plans_for_user(request.user)
+    plans = (
+        visible.with_related()
+        .annotate(
+            section_count=Count("sections", distinct=True),
+            action_count=Count("actions", distinct=True),
+        )
+        .order_by("-period_start", "code")
+    )
+    to_review = (
+        Action.objects.needing_deadline_review()
+        .filter(plan__in=visible)
+        .select_related("plan", "section")
+        .order_by("plan__code", "section__order", "order", "pk")
+    )
+    return render(request, "manage/dashboard.html", {"plans": plans, "to_review": to_review})
+
+
+# Plans -----------------------------------------------------------------------------------------
+
+
+@login_required
+def plan_create(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    form = PlanForm(request.POST) if request.method == "POST" else PlanForm()
+    if form.is_bound and form.is_valid():
+        try:
+            plan = create_plan(by=request.user, **form.changed_fields)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The plan was created. Now add its sections."))
+            return redirect(_plan_edit_url(plan))
+    return render(request, "manage/plan_form.html", {"form": form})
+
+
+@login_required
+def plan_edit(request: HttpRequest, code: str) -> HttpResponse:
+    plan = _editable_plan(request, code)
+    status = 200
+    if request.method == "POST":
+        # The form validates a copy, so a failed save leaves the page's plan as stored.
+        form = PlanForm(request.POST, instance=copy.copy(plan))
+        if form.is_valid():
+            try:
+                update_plan(
+                    form.instance,
+                    form.changed_fields,
+                    by=request.user,
+                    expected_version=form.cleaned_data["version"],
+                )
+            except ConcurrentEditError:
+                form.add_error(None, ConcurrentEditError.message)
+                status = 409
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("The plan was saved."))
+                return redirect(_plan_edit_url(plan))
+    else:
+        form = PlanForm(instance=plan)
+    context = {"form": form, "plan": plan, "sections": _sections(plan)}
+    return render(request, "manage/plan_form.html", context, status=status)
+
+
+# Sections --------------------------------------------------------------------------------------
+
+
+@login_required
+def section_create(request: HttpRequest, code: str) -> HttpResponse:
+    plan = _editable_plan(request, code)
+    form = (
+        SectionForm(request.POST, plan=plan) if request.method == "POST" else SectionForm(plan=plan)
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            section = create_section(plan, by=request.user, **form.changed_fields)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The section was added."))
+            return redirect(_plan_edit_url(plan, f"section-{section.pk}"))
+    return render(request, "manage/section_form.html", {"form": form, "plan": plan})
+
+
+@login_required
+def section_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    plan = _editable_plan(request, code)
+    section = _section(plan, pk)
+    status = 200
+    if request.method == "POST":
+        form = SectionForm(request.POST, instance=copy.copy(section), plan=plan)
+        if form.is_valid():
+            try:
+                update_section(
+                    form.instance,
+                    form.changed_fields,
+                    by=request.user,
+                    expected_version=form.cleaned_data["version"],
+                )
+            except ConcurrentEditError:
+                form.add_error(None, ConcurrentEditError.message)
+                status = 409
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("The section was saved."))
+                return redirect(_plan_edit_url(plan, f"section-{section.pk}"))
+    else:
+        form = SectionForm(instance=section, plan=plan)
+    context = {"form": form, "plan": plan, "section": section}
+    return render(request, "manage/section_form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def section_move(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    plan = _editable_plan(request, code)
+    section = _section(plan, pk)
+    move_section(section, _offset(request), by=request.user)
+    return _after_list_change(request, plan, f"section-{section.pk}")
+
+
+@login_required
+@require_POST
+def section_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    plan = _editable_plan(request, code)
+    section = _section(plan, pk)
+    delete_section(section, by=request.user)
+    messages.success(request, _("The section and its actions were deleted."))
+    return _after_list_change(request, plan, "sections")
+
+
+# Actions ---------------------------------------------------------------------------------------
+
+
+def _settle_due_date(request: HttpRequest, action: Action, form: ActionForm) -> None:
+    """A due date typed for a deadline the parser could not read settles it."""
+    due_date = form.cleaned_data.get("due_date")
+    if action.deadline_needs_review and due_date:
+        set_due_date(action, due_date, by=request.user, expected_version=action.version)
+
+
+def _after_action_saved(
+    request: HttpRequest, plan: Plan, action: Action, message: str
+) -> HttpResponse:
+    """Back to the plan; or, while the deadline still needs a due date, back to the action."""
+    messages.success(request, message)
+    if action.deadline_needs_review:
+        messages.warning(request, _("The deadline could not be read; set the due date."))
+        return redirect("manage:action_edit", plan.code, action.pk)
+    return redirect(_plan_edit_url(plan, f"action-{action.pk}"))
+
+
+@login_required
+def action_create(request: HttpRequest, code: str) -> HttpResponse:
+    plan = _editable_plan(request, code)
+    if request.method == "POST":
+        form = ActionForm(request.POST, plan=plan)
+    else:
+        form = ActionForm(plan=plan, initial={"section": request.GET.get("section")})
+    if form.is_bound and form.is_valid():
+        fields = form.changed_fields
+        try:
+            with transaction.atomic():
+                action = create_action(
+                    fields.pop("section"),
+                    by=request.user,
+                    deadline=form.cleaned_data["deadline"],
+                    agencies=form.cleaned_data["agencies"],
+                    themes=form.cleaned_data["themes"],
+                    resolver=form.resolver,
+                    **fields,
+                )
+                _settle_due_date(request, action, form)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except AgencyListError as exc:
+            form.add_error("agencies", str(exc))
+        else:
+            return _after_action_saved(request, plan, action, _("The action was added."))
+    return render(request, "manage/action_form.html", {"form": form, "plan": plan})
+
+
+@login_required
+def action_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    plan = _editable_plan(request, code)
+    action = _action(plan, pk)
+    status = 200
+    if request.method == "POST":
+        form = ActionForm(request.POST, instance=copy.copy(action), plan=plan)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    saved = update_action(
+                        form.instance,
+                        form.changed_fields,
+                        by=request.user,
+                        expected_version=form.cleaned_data["version"],
+                        deadline=form.cleaned_data["deadline"],
+                        agencies=form.cleaned_data["agencies"],
+                        themes=form.cleaned_data["themes"],
+                        resolver=form.resolver,
+                    )
+                    _settle_due_date(request, saved, form)
+            except ConcurrentEditError:
+                form.add_error(None, ConcurrentEditError.message)
+                status = 409
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            except AgencyListError as exc:
+                form.add_error("agencies", str(exc))
+            else:
+                return _after_action_saved(request, plan, saved, _("The action was saved."))
+    else:
+        form = ActionForm(instance=action, plan=plan)
+    context = {"form": form, "plan": plan, "action": action}
+    return render(request, "manage/action_form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def action_move(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    plan = _editable_plan(request, code)
+    action = _action(plan, pk)
+    move_action(action, _offset(request), by=request.user)
+    return _after_list_change(request, plan, f"action-{action.pk}")
+
+
+@login_required
+@require_POST
+def action_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    plan = _editable_plan(request, code)
+    action = _action(plan, pk)
+    delete_action(action, by=request.user)
+    messages.success(request, _("The action was deleted."))
+    return _after_list_change(request, plan, f"section-{action.section_id}")
+
+
+def _render_history(
+    request: HttpRequest, template_context: dict[str, Any], sources: Iterable[HistorySource]
+) -> HttpResponse:
+    page, entries = history_page(request, list(sources))
+    context = {**template_context, "page": page, "entries": entries}
+    return render(request, "manage/history.html", context)
+
+
+@login_required
+def plan_history(request: HttpRequest, code: str) -> HttpResponse:
+    plan = _plan_with_history(request, code)
+    sources = [
+        HistorySource(Plan.history.filter(id=plan.pk), plan_subject),
+        HistorySource(
+            Section.history.filter(plan_id=plan.pk), section_subject, frozenset({"plan"})
+        ),
+        HistorySource(
+            Amendment.history.filter(plan_id=plan.pk), amendment_subject, frozenset({"plan"})
+        ),
+    ]
+    return _render_history(request, {"plan": plan}, sources)
+
+
+@login_required
+def action_history(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    plan = _plan_with_history(request, code)
+    action = _action(plan, pk, Action.objects.all())
+    sources = [
+        HistorySource(Action.history.filter(id=action.pk), action_subject, frozenset({"plan"})),
+        HistorySource(
+            ActionAgency.history.filter(action_id=action.pk),
+            assignment_subject,
+            frozenset({"action"}),
+            subject_field="agency",
+        ),
+    ]
+    return _render_history(request, {"plan": plan, "action": action}, sources)

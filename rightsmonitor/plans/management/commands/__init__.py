@@ -1,0 +1,1 @@
+"""import_plan, export_plan: plan tables in and out of the register."""
