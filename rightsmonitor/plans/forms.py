@@ -25,7 +25,7 @@ from rightsmonitor.plans.agency_list import (
     AgencyResolver,
     parse_agency_list,
 )
-from rightsmonitor.plans.models import Action, Plan, Section, Theme
+from rightsmonitor.plans.models import Action, Agency, Amendment, Instrument, Plan, Section, Theme
 
 DEADLINE_HELP = _(
     "Write the deadline as the plan does. Understood forms include a year (“2023”, “end of "
@@ -366,3 +366,74 @@ class MoveForm(forms.Form):
     """Move a section or an action one place up (-1) or down (+1)."""
 
     offset = forms.TypedChoiceField(choices=[("-1", "-1"), ("1", "1")], coerce=int)
+
+
+# Registry: agencies, instruments, amendments --------------------------------------------------
+
+
+class AgencyForm(_TranslatedFormMixin, forms.ModelForm):
+    instance: Agency
+
+    translated = {"name": _("name")}
+    layout_order = ("abbreviation", "name", "kind", "parent")
+
+    class Meta:
+        model = Agency
+        fields = ["abbreviation", *_names("name"), "kind", "parent"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._label_translations()
+        parent = self.fields["parent"]
+        assert isinstance(parent, forms.ModelChoiceField)
+        if self.instance.pk:
+            # An agency cannot sit under itself or under one of its own children.
+            parent.queryset = Agency.objects.exclude(pk=self.instance.pk).exclude(
+                parent=self.instance
+            )
+
+    def clean_abbreviation(self) -> str:
+        return " ".join(str(self.cleaned_data.get("abbreviation") or "").split())
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        self._require_one(cleaned, "name", _("Give the agency a name in at least one language."))
+        return cleaned
+
+
+class InstrumentForm(_TranslatedFormMixin, forms.ModelForm):
+    instance: Instrument
+
+    translated = {"title": _("title")}
+    layout_order = ("kind", "number", "date", "issuing_authority", "country", "title", "url")
+
+    class Meta:
+        model = Instrument
+        fields = ["kind", "number", "date", "issuing_authority", "country", *_names("title"), "url"]
+        widgets = {"date": _date_input()}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._label_translations()
+
+    def clean_country(self) -> str:
+        return str(self.cleaned_data.get("country") or "").strip().upper()
+
+
+class AmendmentForm(_TranslatedFormMixin, forms.ModelForm):
+    instance: Amendment
+
+    translated = {"summary": _("summary")}
+    layout_order = ("instrument", "date", "summary")
+
+    class Meta:
+        model = Amendment
+        fields = ["instrument", "date", *_names("summary")]
+        widgets = {"date": _date_input()}
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._label_translations()
+        instrument = self.fields["instrument"]
+        assert isinstance(instrument, forms.ModelChoiceField)
+        instrument.queryset = Instrument.objects.filter(country=plan.country)

@@ -10,7 +10,7 @@ reorder the plan get the section-list partial that the full page includes.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rightsmonitor.core.locking import ConcurrentEditError
+from rightsmonitor.core.translation import language_codes
 from rightsmonitor.plans.access import (
     can_edit_plan,
     can_manage_plans,
@@ -38,6 +39,7 @@ from rightsmonitor.plans.access import (
     plans_for_user,
 )
 from rightsmonitor.plans.actions import (
+    add_amendment,
     create_action,
     create_plan,
     create_section,
@@ -45,13 +47,23 @@ from rightsmonitor.plans.actions import (
     delete_section,
     move_action,
     move_section,
+    save_agency,
+    save_instrument,
     set_due_date,
     update_action,
     update_plan,
     update_section,
 )
 from rightsmonitor.plans.agency_list import AgencyListError
-from rightsmonitor.plans.forms import ActionForm, MoveForm, PlanForm, SectionForm
+from rightsmonitor.plans.forms import (
+    ActionForm,
+    AgencyForm,
+    AmendmentForm,
+    InstrumentForm,
+    MoveForm,
+    PlanForm,
+    SectionForm,
+)
 from rightsmonitor.plans.history import (
     HistorySource,
     action_subject,
@@ -61,7 +73,15 @@ from rightsmonitor.plans.history import (
     plan_subject,
     section_subject,
 )
-from rightsmonitor.plans.models import Action, ActionAgency, Amendment, Plan, Section
+from rightsmonitor.plans.models import (
+    Action,
+    ActionAgency,
+    Agency,
+    Amendment,
+    Instrument,
+    Plan,
+    Section,
+)
 
 
 def _todo(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
@@ -440,3 +460,119 @@ def action_history(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         ),
     ]
     return _render_history(request, {"plan": plan, "action": action}, sources)
+
+
+# Registry: agencies and legal instruments -------------------------------------------------------
+
+
+def _registry_form(
+    request: HttpRequest,
+    form_class: type[AgencyForm] | type[InstrumentForm],
+    instance: Agency | Instrument,
+    save: Callable[..., Any],
+    *,
+    template: str,
+    list_url: str,
+) -> HttpResponse:
+    """Create or edit one row of a managed list; the action named by ``save`` writes it."""
+    _require_manager(request)
+    form = form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.instance, by=request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(list_url)
+    return render(request, template, {"form": form, "object": instance if instance.pk else None})
+
+
+@login_required
+def agency_list(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    agencies = Agency.objects.select_related("parent").annotate(
+        assignment_count=Count("assignments", distinct=True)
+    )
+    return render(request, "manage/agency_list.html", {"agencies": agencies})
+
+
+@login_required
+def agency_create(request: HttpRequest) -> HttpResponse:
+    return _registry_form(
+        request,
+        AgencyForm,
+        Agency(),
+        save_agency,
+        template="manage/agency_form.html",
+        list_url=reverse("manage:agency_list"),
+    )
+
+
+@login_required
+def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _registry_form(
+        request,
+        AgencyForm,
+        get_object_or_404(Agency, pk=pk),
+        save_agency,
+        template="manage/agency_form.html",
+        list_url=reverse("manage:agency_list"),
+    )
+
+
+@login_required
+def instrument_list(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    return render(
+        request,
+        "manage/instrument_list.html",
+        {"instruments": Instrument.objects.order_by("-date")},
+    )
+
+
+@login_required
+def instrument_create(request: HttpRequest) -> HttpResponse:
+    return _registry_form(
+        request,
+        InstrumentForm,
+        Instrument(),
+        save_instrument,
+        template="manage/instrument_form.html",
+        list_url=reverse("manage:instrument_list"),
+    )
+
+
+@login_required
+def instrument_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _registry_form(
+        request,
+        InstrumentForm,
+        get_object_or_404(Instrument, pk=pk),
+        save_instrument,
+        template="manage/instrument_form.html",
+        list_url=reverse("manage:instrument_list"),
+    )
+
+
+@login_required
+def amendment_create(request: HttpRequest, code: str) -> HttpResponse:
+    plan = _editable_plan(request, code)
+    form = AmendmentForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        summary = {code: data[f"summary_{code}"] for code in language_codes()}
+        try:
+            add_amendment(
+                plan,
+                instrument=data["instrument"],
+                date=data["date"],
+                summary=summary,
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The amendment was recorded."))
+            return redirect(_plan_edit_url(plan))
+    return render(request, "manage/amendment_form.html", {"form": form, "plan": plan})

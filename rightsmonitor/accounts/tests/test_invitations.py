@@ -306,3 +306,13 @@ def test_changing_a_role_and_deactivating(coordinator, focal_point_mia, administ
         client.post(reverse("accounts:user_deactivate", args=[administrator.pk])).status_code == 403
     )
     assert client.get(reverse("accounts:user_edit", args=[coordinator.pk])).status_code == 403
+
+
+def test_accept_page_asks_a_logged_in_visitor_to_log_out_first(coordinator, ngo_member) -> None:
+    _invitation, token = actions.invite_user(email="k@example.org", role="coordinator", by=coordinator)
+    path = reverse("accounts:accept_invitation", args=[token])
+    client = client_for(ngo_member)
+    html = client.get(path).content.decode()
+    assert "Log out first" in html
+    assert _accept(client, path).status_code == 200
+    assert not User.objects.filter(email="k@example.org").exists()

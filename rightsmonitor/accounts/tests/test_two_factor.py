@@ -257,3 +257,12 @@ def test_new_backup_codes_replace_the_old_ones(ngo_member) -> None:
     assert len(tokens) == 10
     assert not set(tokens) & set(BACKUP_CODES)
     assert all(token in html for token in tokens)
+
+
+def test_setup_when_already_verified_goes_to_the_status_page(client, ngo_member, password) -> None:
+    device = enable_two_factor(ngo_member)
+    _password_step(client, ngo_member, password)
+    client.post(VERIFY, {"code": code_for(device)})
+    response = client.get(SETUP)
+    assert response["Location"] == reverse("accounts:two_factor")
+    assert TOTPDevice.objects.filter(user=ngo_member).count() == 1

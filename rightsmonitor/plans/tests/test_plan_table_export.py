@@ -57,7 +57,9 @@ def snapshot(plan: Plan, language: str = "en") -> list[tuple]:
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
-def test_export_then_import_into_an_empty_plan_reproduces_the_plan(source_plan, coordinator, tmp_path, fmt):
+def test_export_then_import_into_an_empty_plan_reproduces_the_plan(
+    source_plan, coordinator, tmp_path, fmt
+):
     path = tmp_path / f"export.{fmt}"
     path.write_bytes(export_plan_table(source_plan, fmt))
     copy = PlanFactory(code="copy")
@@ -71,7 +73,9 @@ def test_export_then_import_into_an_empty_plan_reproduces_the_plan(source_plan, 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_round_trip_in_russian(source_plan, coordinator, tmp_path, fmt):
-    load_plan_table(DATA_DIR / "kz_plan_ru.xlsx", source_plan, by=coordinator, language="ru", replace=True)
+    load_plan_table(
+        DATA_DIR / "kz_plan_ru.xlsx", source_plan, by=coordinator, language="ru", replace=True
+    )
     path = tmp_path / f"export.{fmt}"
     path.write_bytes(export_plan_table(source_plan, fmt, language="ru"))
     copy = PlanFactory(code="copy")
@@ -93,12 +97,21 @@ def test_xlsx_layout(source_plan):
     assert {"A1:H1", "A2:H2", "A3:H3", "A6:H6"} <= merged  # title block and the first section
     header = [cell.value for cell in sheet[5]]
     assert header == [
-        "No.", "Action", "Form of completion", "Deadline", "Responsible agencies",
-        "Expected result", "Description", "Themes",
+        "No.",
+        "Action",
+        "Form of completion",
+        "Deadline",
+        "Responsible agencies",
+        "Expected result",
+        "Description",
+        "Themes",
     ]
     assert all(cell.font.bold for cell in sheet[5])
     assert sheet.freeze_panes == "A6"
-    assert sheet["A6"].value == "1. Eliminating discrimination against women and ensuring gender equality"
+    assert (
+        sheet["A6"].value
+        == "1. Eliminating discrimination against women and ensuring gender equality"
+    )
     first = [cell.value for cell in sheet[7]]
     assert first[:5] == [
         "1.1",
@@ -115,16 +128,28 @@ def test_xlsx_layout(source_plan):
 
 
 def test_xlsx_in_russian_with_the_standard_columns_only(source_plan, coordinator):
-    load_plan_table(DATA_DIR / "kz_plan_ru.xlsx", source_plan, by=coordinator, language="ru", replace=True)
+    load_plan_table(
+        DATA_DIR / "kz_plan_ru.xlsx", source_plan, by=coordinator, language="ru", replace=True
+    )
     data = export_plan_table(source_plan, "xlsx", language="ru", extra_columns=False)
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     assert [cell.value for cell in sheet[5]] == [
-        "№ п/п", "Наименование мероприятия", "Форма завершения", "Срок исполнения", "Ответственные исполнители",
+        "№ п/п",
+        "Наименование мероприятия",
+        "Форма завершения",
+        "Срок исполнения",
+        "Ответственные исполнители",
     ]
     assert sheet["A1"].value == "План действий"
-    assert sheet["A2"].value.startswith("Adopted by")  # no Russian catalogue yet: gettext falls back
+    assert sheet["A2"].value.startswith(
+        "Adopted by"
+    )  # no Russian catalogue yet: gettext falls back
     row = [cell.value for cell in sheet[7]]
-    assert row[2:] == ["План мероприятий", "декабрь 2022 года", "LEB, MIC, NCWAFDP (по согласованию)"]
+    assert row[2:] == [
+        "План мероприятий",
+        "декабрь 2022 года",
+        "LEB, MIC, NCWAFDP (по согласованию)",
+    ]
 
 
 def test_csv_layout(source_plan):
@@ -132,10 +157,25 @@ def test_csv_layout(source_plan):
     assert data.startswith(codecs.BOM_UTF8)
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     assert rows[0] == [
-        "No.", "Action", "Form of completion", "Deadline", "Responsible agencies",
-        "Expected result", "Description", "Themes",
+        "No.",
+        "Action",
+        "Form of completion",
+        "Deadline",
+        "Responsible agencies",
+        "Expected result",
+        "Description",
+        "Themes",
     ]
-    assert rows[1] == ["1", "Eliminating discrimination against women and ensuring gender equality", "", "", "", "", "", ""]
+    assert rows[1] == [
+        "1",
+        "Eliminating discrimination against women and ensuring gender equality",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ]
     assert rows[2][0] == "1.1" and rows[2][4] == "LEB, MIC, NCWAFDP (as agreed)"
     assert len(rows) == 1 + 8 + 27
     assert any("\n" in row[1] for row in rows)  # line breaks inside a cell survive
@@ -145,7 +185,7 @@ def test_csv_cells_that_look_like_formulas_are_defused(source_plan, coordinator,
     action = Action.objects.get(plan=source_plan, number="1.1")
     from rightsmonitor.plans import actions as plan_actions
 
-    plan_actions.update_action(action, {"title_en": "=HYPERLINK(\"http://x\")"}, by=coordinator)
+    plan_actions.update_action(action, {"title_en": '=HYPERLINK("http://x")'}, by=coordinator)
     data = export_plan_table(source_plan, "csv")
     assert "'=HYPERLINK" in data.decode("utf-8-sig")
     sheet = openpyxl.load_workbook(io.BytesIO(export_plan_table(source_plan, "xlsx"))).active
@@ -154,7 +194,7 @@ def test_csv_cells_that_look_like_formulas_are_defused(source_plan, coordinator,
     path.write_bytes(data)
     copy = PlanFactory(code="copy")
     load_plan_table(path, copy, by=coordinator)
-    assert Action.objects.get(plan=copy, number="1.1").title_en == "=HYPERLINK(\"http://x\")"
+    assert Action.objects.get(plan=copy, number="1.1").title_en == '=HYPERLINK("http://x")'
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])

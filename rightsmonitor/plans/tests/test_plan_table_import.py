@@ -58,7 +58,9 @@ def row_counts() -> dict[str, int]:
 
 
 def agencies_of(action: Action) -> list[tuple[str, str, bool]]:
-    return [(a.agency.abbreviation, a.role, a.as_agreed) for a in action.assignments.order_by("order")]
+    return [
+        (a.agency.abbreviation, a.role, a.as_agreed) for a in action.assignments.order_by("order")
+    ]
 
 
 def problems(error: PlanTableError) -> list[str]:
@@ -92,7 +94,11 @@ def test_the_27_action_plan_from_xlsx(plan, coordinator):
 
     annual = Action.objects.get(plan=plan, number="8.2")
     assert annual.title_en.endswith("\nThe report covers the follow-up to the UPR recommendations.")
-    assert (annual.recurrence, annual.recurrence_month, annual.recurrence_day) == (Recurrence.ANNUAL, 1, 25)
+    assert (annual.recurrence, annual.recurrence_month, annual.recurrence_day) == (
+        Recurrence.ANNUAL,
+        1,
+        25,
+    )
 
 
 def test_russian_xlsx_goes_into_the_russian_columns(plan, coordinator):
@@ -110,10 +116,16 @@ def test_russian_xlsx_goes_into_the_russian_columns(plan, coordinator):
     action = Action.objects.get(plan=plan, number="1.2")
     assert action.title_ru.startswith("Внести предложения по увеличению представленности женщин")
     assert action.form_of_completion.key == "proposal_to_pa"
-    assert (action.deadline_text, action.due_date) == ("IV квартал 2022 года", datetime.date(2022, 12, 31))
+    assert (action.deadline_text, action.due_date) == (
+        "IV квартал 2022 года",
+        datetime.date(2022, 12, 31),
+    )
     assert agencies_of(action)[1] == ("ACSA", CO, True)  # "(по согласованию)"
     excel_date = Action.objects.get(plan=plan, number="1.4")
-    assert (excel_date.deadline_text, excel_date.due_date) == ("25.12.2022", datetime.date(2022, 12, 25))
+    assert (excel_date.deadline_text, excel_date.due_date) == (
+        "25.12.2022",
+        datetime.date(2022, 12, 25),
+    )
     assert Action.objects.get(plan=plan, number="3.3").form_of_completion == new_form
 
 
@@ -127,7 +139,10 @@ def test_windows_1251_csv_with_semicolons(plan, coordinator):
     ]
     action = Action.objects.get(plan=plan, number="5.3")
     assert action.form_of_completion.key == "other"  # «Иное»
-    assert (action.deadline_text, action.due_date) == ("до конца 2023 года", datetime.date(2023, 12, 31))
+    assert (action.deadline_text, action.due_date) == (
+        "до конца 2023 года",
+        datetime.date(2023, 12, 31),
+    )
 
 
 def test_utf8_csv_with_bom_and_extra_columns(plan, coordinator):
@@ -137,7 +152,10 @@ def test_utf8_csv_with_bom_and_extra_columns(plan, coordinator):
     assert report.ignored_columns == ["Notes"]
     action = Action.objects.get(plan=plan, number="7.1")
     assert "\nwith " in action.title_en
-    assert sorted(action.themes.values_list("key", flat=True)) == ["civil_society", "human_rights_defenders"]
+    assert sorted(action.themes.values_list("key", flat=True)) == [
+        "civil_society",
+        "human_rights_defenders",
+    ]
     assert action.description_en and action.expected_result_en
 
 
@@ -162,7 +180,10 @@ def test_a_table_without_sections_becomes_one_section_titled_like_the_plan(plan,
 def test_excel_dates_and_unreadable_deadlines(plan, coordinator):
     report = load_plan_table(DATA_DIR / "deadlines.xlsx", plan, by=coordinator)
 
-    got = {a.number: (a.deadline_text, a.due_date, a.deadline_needs_review) for a in Action.objects.all()}
+    got = {
+        a.number: (a.deadline_text, a.due_date, a.deadline_needs_review)
+        for a in Action.objects.all()
+    }
     assert got == {
         "1.1": ("25.12.2022", datetime.date(2022, 12, 25), False),  # an Excel date
         "1.2": ("31.12.2022", datetime.date(2022, 12, 31), False),  # a date serial number
@@ -197,13 +218,18 @@ def test_a_new_form_whose_key_is_taken_gets_a_suffix(plan, coordinator, tmp_path
 
 # --- Broken files: every problem named, nothing written -----------------------------------------
 
-ENCODING = "Cannot read the file's encoding. Save the table as an Excel workbook, or as CSV in UTF-8."
+ENCODING = (
+    "Cannot read the file's encoding. Save the table as an Excel workbook, or as CSV in UTF-8."
+)
 
 
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("bad_missing_deadline.xlsx", ["Row 2, column “Deadline”: The table has no “Deadline” column."]),
+        (
+            "bad_missing_deadline.xlsx",
+            ["Row 2, column “Deadline”: The table has no “Deadline” column."],
+        ),
         ("bad_empty_title.csv", ["Row 4, column “Action”: The action has no title."]),
         (
             "bad_unknown_agency.xlsx",
@@ -256,7 +282,7 @@ def test_problems_in_rows_and_in_the_register_are_reported_together(plan, coordi
 def test_the_same_agency_under_two_names(plan, coordinator, tmp_path):
     path = tmp_path / "plan.csv"
     path.write_text(
-        "Action,Deadline,Responsible agencies\nDo it,2023,\"MIA, Ministry of Internal Affairs\"\n",
+        'Action,Deadline,Responsible agencies\nDo it,2023,"MIA, Ministry of Internal Affairs"\n',
         encoding="utf-8",
     )
     with pytest.raises(PlanTableError) as caught:
@@ -276,7 +302,9 @@ def test_an_error_while_writing_rolls_everything_back(plan, coordinator, monkeyp
             raise ValidationError({"title_en": ["Refused by the database."]})
         return real_create_action(section, **kwargs)
 
-    monkeypatch.setattr(plan_table.plan_actions, "create_action", create_action_failing_on_the_fifth)
+    monkeypatch.setattr(
+        plan_table.plan_actions, "create_action", create_action_failing_on_the_fifth
+    )
     before = row_counts()
     with pytest.raises(PlanTableError) as caught:
         load_plan_table(DATA_DIR / "kz_plan_en.xlsx", plan, by=coordinator, create_agencies=True)
@@ -285,18 +313,33 @@ def test_an_error_while_writing_rolls_everything_back(plan, coordinator, monkeyp
 
 
 def test_unknown_agencies_can_be_created(plan, coordinator):
-    report = load_plan_table(DATA_DIR / "bad_unknown_agency.xlsx", plan, by=coordinator, create_agencies=True)
+    report = load_plan_table(
+        DATA_DIR / "bad_unknown_agency.xlsx", plan, by=coordinator, create_agencies=True
+    )
 
     assert report.agencies_created == ["MXX", "NEWCOM"]
     new = Agency.objects.get(abbreviation="NEWCOM")
     assert (new.kind, new.history.get().history_user) == (Agency.Kind.OTHER, coordinator)
-    assert agencies_of(Action.objects.get(number="1.2")) == [("SC", LEAD, True), ("NEWCOM", CO, True)]
+    assert agencies_of(Action.objects.get(number="1.2")) == [
+        ("SC", LEAD, True),
+        ("NEWCOM", CO, True),
+    ]
 
 
 def test_dry_run_checks_everything_and_saves_nothing(plan, coordinator):
     before = row_counts()
-    report = load_plan_table(DATA_DIR / "bad_unknown_agency.xlsx", plan, by=coordinator, create_agencies=True, dry_run=True)
-    assert (report.dry_run, report.actions_created, report.agencies_created) == (True, 2, ["MXX", "NEWCOM"])
+    report = load_plan_table(
+        DATA_DIR / "bad_unknown_agency.xlsx",
+        plan,
+        by=coordinator,
+        create_agencies=True,
+        dry_run=True,
+    )
+    assert (report.dry_run, report.actions_created, report.agencies_created) == (
+        True,
+        2,
+        ["MXX", "NEWCOM"],
+    )
     assert report.lines()[-1] == "Dry run: nothing was saved."
     assert row_counts() == before
 
@@ -334,7 +377,9 @@ def amended_copy(tmp_path):
             row[4] = "MIA, LEB, GPO (as agreed)"  # MIC no longer takes part
         amended.append(row)
         if number == "8.1":
-            amended.append(["8.3", "Submit the mid-term report", "Report", "Q2 2023", "MJ", "", "", ""])
+            amended.append(
+                ["8.3", "Submit the mid-term report", "Report", "Q2 2023", "MJ", "", "", ""]
+            )
     workbook = openpyxl.Workbook()
     for row in amended:
         workbook.active.append(row)
@@ -343,7 +388,9 @@ def amended_copy(tmp_path):
     return path
 
 
-def test_replace_updates_matched_actions_and_deletes_the_rest(plan, coordinator, administrator, tmp_path):
+def test_replace_updates_matched_actions_and_deletes_the_rest(
+    plan, coordinator, administrator, tmp_path
+):
     load_plan_table(DATA_DIR / "kz_plan_en.xlsx", plan, by=coordinator)
     first = Action.objects.get(plan=plan, number="1.1")
     plan_actions.update_action(first, {"title_ru": "Русский текст"}, by=coordinator)
@@ -360,19 +407,38 @@ def test_replace_updates_matched_actions_and_deletes_the_rest(plan, coordinator,
     assert first.title_en == "Include gender policy commitments in all regional development plans"
     assert first.title_ru == "Русский текст"  # other languages are kept
     assert Action.objects.get(plan=plan, number="2.1").due_date == datetime.date(2023, 6, 30)
-    assert [a[0] for a in agencies_of(Action.objects.get(plan=plan, number="3.3"))] == ["MIA", "LEB", "GPO"]
+    assert [a[0] for a in agencies_of(Action.objects.get(plan=plan, number="3.3"))] == [
+        "MIA",
+        "LEB",
+        "GPO",
+    ]
     assert not Action.objects.filter(plan=plan, number__in=["7.1", "7.2", "8.2"]).exists()
     assert not plan.sections.filter(number="7").exists()
-    assert list(plan.sections.get(number="8").actions.values_list("number", "order")) == [("8.1", 1), ("8.3", 2)]
+    assert list(plan.sections.get(number="8").actions.values_list("number", "order")) == [
+        ("8.1", 1),
+        ("8.3", 2),
+    ]
 
     # History: one row per changed or deleted action, each naming who imported the file.
-    new_rows = Action.history.filter().order_by("-history_id")[: Action.history.count() - history_before]
+    new_rows = Action.history.filter().order_by("-history_id")[
+        : Action.history.count() - history_before
+    ]
     assert sorted((row.number, row.history_type) for row in new_rows) == [
-        ("1.1", "~"), ("2.1", "~"), ("3.3", "~"), ("7.1", "-"), ("7.2", "-"), ("8.2", "-"), ("8.3", "+"),
+        ("1.1", "~"),
+        ("2.1", "~"),
+        ("3.3", "~"),
+        ("7.1", "-"),
+        ("7.2", "-"),
+        ("8.2", "-"),
+        ("8.3", "+"),
     ]
     assert {row.history_user for row in new_rows} == {administrator}
-    removed = ActionAgency.history.filter(history_type="-", action_id=Action.objects.get(number="3.3").pk)
-    assert [(row.agency.abbreviation, row.history_user) for row in removed] == [("MIC", administrator)]
+    removed = ActionAgency.history.filter(
+        history_type="-", action_id=Action.objects.get(number="3.3").pk
+    )
+    assert [(row.agency.abbreviation, row.history_user) for row in removed] == [
+        ("MIC", administrator)
+    ]
 
 
 def test_replace_with_the_same_file_changes_nothing(plan, coordinator):

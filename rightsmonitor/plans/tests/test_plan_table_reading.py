@@ -58,9 +58,7 @@ def test_a_file_object_is_read_like_a_path():
     assert from_file.rows == read_rows(DATA_DIR / "kz_plan_en.xlsx").rows
 
 
-@pytest.mark.parametrize(
-    "name", ["bad_utf16_no_bom.csv", "bad_random_bytes.csv", "bad_latin1.csv"]
-)
+@pytest.mark.parametrize("name", ["bad_utf16_no_bom.csv", "bad_random_bytes.csv", "bad_latin1.csv"])
 def test_unreadable_encodings_are_refused(name):
     with pytest.raises(PlanTableError, match="Cannot read the file's encoding"):
         read_rows(DATA_DIR / name)
@@ -98,7 +96,7 @@ def test_sheet_is_chosen_by_name():
     buffer = io.BytesIO()
     workbook.save(buffer)
     assert read_rows(buffer.getvalue(), sheet="Plan").rows == [(1, HEADER)]
-    with pytest.raises(PlanTableError, match="no sheet “Other”. Its sheets are: Sheet, Plan"):
+    with pytest.raises(PlanTableError, match=r"no sheet “Other”\. Its sheets are: Sheet, Plan"):
         read_rows(buffer.getvalue(), sheet="Other")
 
 
@@ -114,7 +112,7 @@ def test_empty_rows_keep_their_spreadsheet_numbers():
 
 
 def test_csv_formula_guard_is_removed():
-    data = "No.,Action,Deadline,Responsible agencies\n1. S,,,\n1.1,'=SUM(A1),2023,MIA\n".encode()
+    data = b"No.,Action,Deadline,Responsible agencies\n1. S,,,\n1.1,'=SUM(A1),2023,MIA\n"
     assert read_rows(data, filename="plan.csv").rows[2][1][1] == "=SUM(A1)"
 
 
@@ -167,7 +165,10 @@ def test_text_cells_collapse_spaces_and_keep_line_breaks_when_asked():
         ("IV. Courts", ("IV", "Courts")),
         ("Раздел 3. Свобода выражения", ("3", "Свобода выражения")),
         ("3", ("3", "")),
-        ("2030 Agenda for Sustainable Development", ("", "2030 Agenda for Sustainable Development")),
+        (
+            "2030 Agenda for Sustainable Development",
+            ("", "2030 Agenda for Sustainable Development"),
+        ),
         ("Gender equality", ("", "Gender equality")),
         ("In the courts", ("", "In the courts")),
     ],
@@ -234,7 +235,12 @@ def test_header_is_found_under_a_title_block_and_the_numbering_row_is_skipped():
     (section,) = parsed.sections
     assert (section.number, section.title, section.row) == ("1", "Суды", 6)
     (action,) = section.actions
-    assert (action.row, action.number, action.title, action.deadline) == (7, "1.1", "Принять положение", "2023")
+    assert (action.row, action.number, action.title, action.deadline) == (
+        7,
+        "1.1",
+        "Принять положение",
+        "2023",
+    )
     assert [m.abbreviation for m in action.agencies] == ["МВД"]
 
 
@@ -246,7 +252,9 @@ def test_no_header_row():
 
 def test_missing_columns_are_named():
     with pytest.raises(PlanTableError) as caught:
-        parse_plan_table(table(["No.", "Action", "Form of completion"], ["1. S"], ["1.1", "x", "y"]))
+        parse_plan_table(
+            table(["No.", "Action", "Form of completion"], ["1. S"], ["1.1", "x", "y"])
+        )
     assert messages(caught.value) == [
         "Row 1, column “Deadline”: The table has no “Deadline” column.",
         "Row 1, column “Responsible agencies”: The table has no “Responsible agencies” column.",
@@ -255,7 +263,9 @@ def test_missing_columns_are_named():
 
 def test_a_column_twice_is_an_error():
     with pytest.raises(PlanTableError, match="Row 1, column “Срок”: The table has 2 columns"):
-        parse_plan_table(table([*HEADER, "Срок"], ["1. S"], ["1.1", "x", "", "2023", "MIA", "2024"]))
+        parse_plan_table(
+            table([*HEADER, "Срок"], ["1. S"], ["1.1", "x", "", "2023", "MIA", "2024"])
+        )
 
 
 # --- Rows -------------------------------------------------------------------------------------
@@ -283,7 +293,11 @@ def test_section_row_variants():
 
 def test_a_table_without_section_rows_is_one_section():
     parsed = parse_plan_table(
-        table(["Action", "Deadline", "Responsible agencies"], ["Do it", "2023", "MIA"], ["Again", "2024", "MJ"])
+        table(
+            ["Action", "Deadline", "Responsible agencies"],
+            ["Do it", "2023", "MIA"],
+            ["Again", "2024", "MJ"],
+        )
     )
     (section,) = parsed.sections
     assert section.implicit
@@ -343,6 +357,9 @@ def test_too_long_values_are_errors():
 
 
 def test_utf16_with_bom_is_what_excel_unicode_text_writes():
-    data = codecs.BOM_UTF16_LE + "Action\tDeadline\tResponsible agencies\nDo it\t2023\tMIA\n".encode("utf-16-le")
+    data = (
+        codecs.BOM_UTF16_LE
+        + "Action\tDeadline\tResponsible agencies\nDo it\t2023\tMIA\n".encode("utf-16-le")
+    )
     parsed = parse_plan_table(read_rows(data, filename="plan.txt"))
     assert [a.title for a in parsed.actions] == ["Do it"]

@@ -14,10 +14,14 @@ def load_reference() -> None:
     """Create the agencies, forms of completion and themes that the test files name."""
     reference = json.loads((DATA_DIR / "reference.json").read_text(encoding="utf-8"))
     for order, form in enumerate(reference["forms"], start=1):
-        FormOfCompletion.objects.update_or_create(key=form.pop("key"), defaults={"order": order, **form})
+        FormOfCompletion.objects.update_or_create(
+            key=form.pop("key"), defaults={"order": order, **form}
+        )
     for agency in reference["agencies"]:
         Agency.objects.update_or_create(abbreviation=agency.pop("abbreviation"), defaults=agency)
     themes: dict[str, Theme] = {}
     for item in reference["themes"]:
         key, parent = item.pop("key"), themes.get(item.pop("parent") or "")
-        themes[key] = Theme.objects.update_or_create(key=key, defaults={"parent": parent, **item})[0]
+        themes[key] = Theme.objects.update_or_create(key=key, defaults={"parent": parent, **item})[
+            0
+        ]

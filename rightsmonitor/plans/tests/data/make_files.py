@@ -104,7 +104,11 @@ def save_workbook(workbook: openpyxl.Workbook, name: str) -> None:
             fixed.compress_type = zipfile.ZIP_DEFLATED
             data = source.read(info.filename)
             if info.filename == "docProps/core.xml":  # openpyxl stamps the time of saving
-                data = re.sub(rb"<dcterms:modified([^>]*)>[^<]*<", rb"<dcterms:modified\1>2024-01-01T00:00:00Z<", data)
+                data = re.sub(
+                    rb"<dcterms:modified([^>]*)>[^<]*<",
+                    rb"<dcterms:modified\1>2024-01-01T00:00:00Z<",
+                    data,
+                )
             target.writestr(fixed, data)
 
 
@@ -137,7 +141,9 @@ def kz_plan_en(demo: dict[str, Any]) -> None:
     sheet.append(header)  # row 4
     sheet.append(list(range(1, len(header) + 1)))  # row 5
     for section in plan["sections"]:
-        merged_row(sheet, sheet.max_row + 1, f"{section['number']}. {section['title']['en']}", len(header))
+        merged_row(
+            sheet, sheet.max_row + 1, f"{section['number']}. {section['title']['en']}", len(header)
+        )
         for action in section["actions"]:
             number: str | float = action["number"]
             if section["number"] == "2":
@@ -213,7 +219,9 @@ def deadlines_xlsx() -> None:
     sheet.append(["1.1", "Adopt the regulation", "Draft law", datetime(2022, 12, 25), "MIA"])
     sheet.append(["1.2", "Publish the guidance", "Report", 44926, "MIA"])
     sheet.append(["1.3", "Train the staff", "Report", 2023, "MJ"])
-    sheet.append(["1.4", "Build the shelters", "Report", "when funds allow", "MIA, GPO (as agreed)"])
+    sheet.append(
+        ["1.4", "Build the shelters", "Report", "when funds allow", "MIA, GPO (as agreed)"]
+    )
     save_workbook(workbook, "deadlines.xlsx")
 
 
@@ -339,7 +347,9 @@ def bad_files() -> None:
     sheet.append(EN_HEADER)
     sheet.append(["1. Courts"])
     sheet.append(["1.1", "Adopt the regulation", "Draft law", "December 2022", "MIA, MXX"])
-    sheet.append(["1.2", "Train the judges", "Report", "Q4 2022", "SC (as agreed), NEWCOM (as agreed)"])
+    sheet.append(
+        ["1.2", "Train the judges", "Report", "Q4 2022", "SC (as agreed), NEWCOM (as agreed)"]
+    )
     save_workbook(workbook, "bad_unknown_agency.xlsx")
 
     write_csv(
@@ -397,7 +407,9 @@ def bad_files() -> None:
 
     buffer_zip = io.BytesIO()
     with zipfile.ZipFile(buffer_zip, "w") as archive:
-        archive.writestr(zipfile.ZipInfo("readme.txt", date_time=(2024, 1, 1, 0, 0, 0)), "not a workbook")
+        archive.writestr(
+            zipfile.ZipInfo("readme.txt", date_time=(2024, 1, 1, 0, 0, 0)), "not a workbook"
+        )
     (HERE / "bad_not_a_workbook.xlsx").write_bytes(buffer_zip.getvalue())
 
 
