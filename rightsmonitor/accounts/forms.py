@@ -97,6 +97,7 @@ class TwoFactorCodeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.device: Device | None = None
+        self.code_checked = False  # a code was tried against the devices (and failed or not)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -104,16 +105,27 @@ class TwoFactorCodeForm(forms.Form):
             return cleaned
         code, backup_code = cleaned.get("code", ""), cleaned.get("backup_code", "")
         if not code and not backup_code:
-            raise ValidationError(
-                _("Enter the code from your authenticator app or one of your backup codes."),
-                code="required",
+            self.add_error(
+                "code",
+                ValidationError(
+                    _("Enter the code from your authenticator app or one of your backup codes."),
+                    code="required",
+                ),
             )
+            return cleaned
+        # The error goes on the field that was used, so it is announced with that input.
+        field = "code" if code else "backup_code"
+        self.code_checked = True
         result = two_factor.check_code(self.user, code=code, backup_code=backup_code)
-        if result.device is None:
-            if result.throttled:
-                raise ValidationError(_THROTTLED, code="throttled")
-            raise ValidationError(_("That code is not right. Please try again."), code="invalid")
-        self.device = result.device
+        if result.device is not None:
+            self.device = result.device
+        elif result.throttled:
+            self.add_error(field, ValidationError(_THROTTLED, code="throttled"))
+        else:
+            self.add_error(
+                field,
+                ValidationError(_("That code is not right. Please try again."), code="invalid"),
+            )
         return cleaned
 
 

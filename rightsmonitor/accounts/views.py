@@ -146,7 +146,7 @@ def login_verify(request: HttpRequest) -> HttpResponse:
                     % {"count": left},
                 )
             return redirect(_safe_next(request, pending["next"]) or _home_for(user))
-        if form.has_error("__all__", "invalid") or form.has_error("__all__", "throttled"):
+        if form.code_checked:
             pending["failures"] += 1
             if pending["failures"] >= MAX_CODE_ATTEMPTS:
                 del request.session[PENDING_LOGIN_KEY]

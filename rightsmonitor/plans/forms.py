@@ -404,6 +404,10 @@ class AgencyForm(_TranslatedFormMixin, forms.ModelForm):
 class InstrumentForm(_TranslatedFormMixin, forms.ModelForm):
     instance: Instrument
 
+    url = forms.URLField(
+        label=_("official URL"), max_length=500, required=False, assume_scheme="https"
+    )
+
     translated = {"title": _("title")}
     layout_order = ("kind", "number", "date", "issuing_authority", "country", "title", "url")
 

@@ -309,7 +309,9 @@ def test_changing_a_role_and_deactivating(coordinator, focal_point_mia, administ
 
 
 def test_accept_page_asks_a_logged_in_visitor_to_log_out_first(coordinator, ngo_member) -> None:
-    _invitation, token = actions.invite_user(email="k@example.org", role="coordinator", by=coordinator)
+    _invitation, token = actions.invite_user(
+        email="k@example.org", role="coordinator", by=coordinator
+    )
     path = reverse("accounts:accept_invitation", args=[token])
     client = client_for(ngo_member)
     html = client.get(path).content.decode()

@@ -81,8 +81,15 @@ def test_wrong_code_is_rejected(client: Client, ngo_member, password) -> None:
     assert response.status_code == 200
     html = response.content.decode()
     assert "That code is not right" in html
+    assert 'aria-describedby="id_code_error"' in html  # the error is tied to the input
     assert "_auth_user_id" not in client.session
     assert client.session[PENDING_LOGIN_KEY]["failures"] == 1
+
+    response = client.post(VERIFY, {"backup_code": "notacode"})
+    html = response.content.decode()
+    assert 'aria-describedby="id_backup_code_error"' in html
+    assert "<details open>" in html
+    assert client.session[PENDING_LOGIN_KEY]["failures"] == 2
 
 
 def test_malformed_or_missing_code_is_a_field_error_not_an_attempt(
