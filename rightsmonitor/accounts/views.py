@@ -26,6 +26,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -139,9 +140,10 @@ def login_verify(request: HttpRequest) -> HttpResponse:
                 left = two_factor.backup_codes_left(user)
                 messages.warning(
                     request,
-                    _(
-                        "You used a backup code; %(count)s are left. Each works only once: "
-                        "replace them on the two-factor page when they run low."
+                    ngettext(
+                        "You used a backup code; %(count)s is left. Each works only once.",
+                        "You used a backup code; %(count)s are left. Each works only once.",
+                        left,
                     )
                     % {"count": left},
                 )

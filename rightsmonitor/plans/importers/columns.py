@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from enum import StrEnum
 
 
@@ -27,6 +28,7 @@ class Column(StrEnum):
 STANDARD_COLUMNS = (Column.NUMBER, Column.ACTION, Column.FORM, Column.DEADLINE, Column.AGENCIES)
 EXTRA_COLUMNS = (Column.EXPECTED_RESULT, Column.DESCRIPTION, Column.THEMES)
 REQUIRED_COLUMNS = (Column.ACTION, Column.DEADLINE, Column.AGENCIES)
+HEADER_SCAN_ROWS = 20  # the header row is looked for among the first non-empty rows
 
 # What the exporter writes, per language; the first alias of each column below.
 HEADER_LABELS: dict[str, dict[Column, str]] = {
@@ -165,3 +167,20 @@ def match_header(text: str) -> Column | None:
 
 def header_labels(language: str) -> dict[Column, str]:
     return HEADER_LABELS.get(language, HEADER_LABELS["en"])
+
+
+def header_columns(values: Sequence[object]) -> dict[Column, list[int]]:
+    """The known columns a row names, with the positions where it names them."""
+    found: dict[Column, list[int]] = {}
+    for index, value in enumerate(values):
+        if isinstance(value, str) and (column := match_header(value)) is not None:
+            found.setdefault(column, []).append(index)
+    return found
+
+
+def find_header(rows: Sequence[Sequence[object]]) -> int | None:
+    """Index of the header row: the first that names at least two known columns."""
+    for index, values in enumerate(rows[:HEADER_SCAN_ROWS]):
+        if len(header_columns(values)) >= 2:
+            return index
+    return None

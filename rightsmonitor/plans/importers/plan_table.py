@@ -2,16 +2,18 @@
 
 Three steps, each a plain class with one job, each usable on its own:
 
-1. ``read_rows(file, filename=...)`` -> ``TableRows``: the cells of the first worksheet of an
-   XLSX workbook (or ``sheet=``), or of a CSV file whose encoding (UTF-8 with or without BOM,
-   UTF-16 with BOM, Windows-1251) and delimiter (comma, semicolon, tab) are detected.
+1. ``read_rows(file, filename=...)`` -> ``TableRows`` (in ``table_files``): the cells of the
+   first worksheet of an XLSX workbook (or ``sheet=``), or of a CSV file whose encoding
+   (UTF-8 with or without BOM, UTF-16 with BOM, Windows-1251) and delimiter (comma,
+   semicolon, tab) are detected.
 2. ``parse_plan_table(rows)`` -> ``ParsedPlanTable``: sections and actions, no database.
 3. ``import_plan_table(plan, parsed, by=...)`` -> ``ImportReport``: agencies, forms and themes
    are resolved first, then everything is written through ``plans.actions`` in one
    transaction. ``load_plan_table`` chains the three for the command and the upload page.
 
-Every step raises ``PlanTableError`` (``.errors`` lists each problem with its row and column)
-and collects all the problems it can find, up to ``MAX_ERRORS``, before raising.
+Every step raises ``PlanTableError`` (in ``errors``; ``.errors`` lists each problem with its
+row and column) and collects all the problems it can find, up to ``MAX_ERRORS``, before
+raising. The column vocabulary, shared with the exporter, is in ``columns``.
 
 How a table is read
 -------------------
@@ -21,10 +23,11 @@ How a table is read
   Deadline and Responsible agencies are required; No. and Form of completion are expected;
   Expected result, Description and Themes are imported when present; others are ignored.
 * A row of column numbers (1 2 3 4 5) right under the header is skipped, and so are empty rows.
-* A section row has one non-empty cell ("1. Gender equality", "II. Courts", "Раздел 3. ...",
-  or a title without a number, which then gets the next free number), or a number in the No.
-  column and a title in the Action column with every other cell empty. An action row is any
-  other row.
+* A section row has one non-empty cell, not right of the No. and Action columns (a merged
+  cell shows its text in its first cell): "1. Gender equality", "II. Courts", "Раздел 3. ...",
+  or a title without a number, which then gets the next free number. Or it has a number in
+  the No. column and a title in the Action column and every other cell empty. Any other row
+  is an action row.
 * A table without any section row is one section, "1", titled with the plan's title. Actions
   above the first section row of a table that has section rows are an error.
 * An empty No. cell (or no No. column) gets the number "<section>.<n>". Numbers that Excel
@@ -41,21 +44,11 @@ How a table is read
 
 from __future__ import annotations
 
-import codecs
-import contextlib
-import csv
-import io
-import math
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from itertools import islice
-from os import PathLike
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import Any, TypeAlias
 
-import openpyxl
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import Max, ProtectedError, RestrictedError
@@ -63,6 +56,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from rightsmonitor.core.locking import ConcurrentEditError
 from rightsmonitor.core.translation import language_codes
 from rightsmonitor.plans import actions as plan_actions
 from rightsmonitor.plans.agency_list import (
@@ -72,10 +66,31 @@ from rightsmonitor.plans.agency_list import (
     parse_agency_list,
 )
 from rightsmonitor.plans.importers.columns import (
+    HEADER_SCAN_ROWS,
     REQUIRED_COLUMNS,
     Column,
-    match_header,
+    find_header,
+    header_columns,
     normalise_header,
+)
+from rightsmonitor.plans.importers.errors import (
+    MAX_ERRORS,
+    PlanNotEmptyError,
+    PlanTableError,
+    PlanTableErrors,
+    Problems,
+    iter_messages,
+)
+from rightsmonitor.plans.importers.table_files import (
+    CellValue,
+    Source,
+    TableRows,
+    cell_text,
+    deadline_text,
+    decode_csv,
+    is_empty,
+    number_text,
+    read_rows,
 )
 from rightsmonitor.plans.models import (
     Action,
@@ -86,15 +101,31 @@ from rightsmonitor.plans.models import (
     Theme,
 )
 
-if TYPE_CHECKING:
-    from _typeshed import SupportsRead
+__all__ = [
+    "MAX_ERRORS",
+    "ImportReport",
+    "ParsedAction",
+    "ParsedPlanTable",
+    "ParsedSection",
+    "PlanNotEmptyError",
+    "PlanTableError",
+    "PlanTableErrors",
+    "PlanTableImporter",
+    "PlanTableParser",
+    "TableRows",
+    "cell_text",
+    "deadline_text",
+    "decode_csv",
+    "import_plan_table",
+    "iter_messages",
+    "load_plan_table",
+    "number_text",
+    "parse_plan_table",
+    "read_rows",
+    "split_section_heading",
+]
 
-CellValue: TypeAlias = str | int | float | date | time | timedelta | bool | None
-Source: TypeAlias = "str | PathLike[str] | bytes | SupportsRead[bytes]"
-
-MAX_ERRORS = 50
-MAX_ROWS = 20_000  # non-empty rows; a plan has hundreds at most
-HEADER_SCAN_ROWS = 20
+Progress: TypeAlias = Callable[[int, int], None]
 
 # Names of the columns in messages; the labels a file uses are in columns.HEADER_LABELS.
 COLUMN_NAMES = {
@@ -107,325 +138,6 @@ COLUMN_NAMES = {
     Column.DESCRIPTION: gettext_lazy("Description"),
     Column.THEMES: gettext_lazy("Themes"),
 }
-
-
-# --- Errors -----------------------------------------------------------------------------------
-
-
-class PlanTableError(Exception):
-    """A problem with a plan table, naming the row and the column where it has them.
-
-    ``row`` is the row number as a spreadsheet shows it (the record number in a CSV file);
-    ``column`` is the header as the file writes it. ``errors`` lists every problem found.
-    """
-
-    def __init__(self, message: str, *, row: int | None = None, column: str | None = None) -> None:
-        super().__init__(message)
-        self.message = str(message)
-        self.row = row
-        self.column = column
-
-    @property
-    def errors(self) -> list[PlanTableError]:
-        return [self]
-
-    def __str__(self) -> str:
-        values = {"row": self.row, "column": self.column, "message": self.message}
-        if self.row is not None and self.column:
-            return _("Row %(row)d, column “%(column)s”: %(message)s") % values
-        if self.row is not None:
-            return _("Row %(row)d: %(message)s") % values
-        if self.column:
-            return _("Column “%(column)s”: %(message)s") % values
-        return self.message
-
-
-class PlanTableErrors(PlanTableError):
-    """Every problem found in one pass (at most ``MAX_ERRORS``; ``truncated`` says if more)."""
-
-    def __init__(self, errors: Sequence[PlanTableError], *, truncated: bool = False) -> None:
-        first = errors[0]
-        super().__init__(first.message, row=first.row, column=first.column)
-        self._errors = list(errors)
-        self.truncated = truncated
-
-    @property
-    def errors(self) -> list[PlanTableError]:
-        return list(self._errors)
-
-    def __str__(self) -> str:
-        return "\n".join(str(error) for error in self._errors)
-
-
-class _Problems:
-    """Collects problems so that the user sees them all at once."""
-
-    def __init__(self) -> None:
-        self.items: list[PlanTableError] = []
-        self.truncated = False
-
-    def add(self, message: str, *, row: int | None = None, column: str | None = None) -> None:
-        if len(self.items) >= MAX_ERRORS:
-            self.truncated = True
-            return
-        self.items.append(PlanTableError(message, row=row, column=column))
-
-    def extend(self, error: PlanTableError) -> None:
-        for item in error.errors:
-            self.add(item.message, row=item.row, column=item.column)
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            items = sorted(self.items, key=lambda item: item.row or 0)
-            raise PlanTableErrors(items, truncated=self.truncated)
-
-
-# --- Reading files ----------------------------------------------------------------------------
-
-
-@dataclass
-class TableRows:
-    """The non-empty rows of a table: (row number as a spreadsheet shows it, cell values)."""
-
-    rows: list[tuple[int, list[CellValue]]]
-    format: str  # "xlsx" or "csv"
-    sheet: str = ""
-    encoding: str = ""
-    delimiter: str = ""
-
-
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls (and .doc) format
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_LETTERS = re.compile(r"[^\W\d_]+")
-_UNESCAPE_FORMULA = re.compile(r"^'(?=[=+\-@])")  # the exporter's guard against CSV injection
-
-
-def read_rows(source: Source, *, filename: str = "", sheet: str | None = None) -> TableRows:
-    """Read an XLSX workbook (a ZIP, starting with "PK") or else a CSV file."""
-    data = _read_bytes(source)
-    name = filename or _source_name(source)
-    if not data.strip():
-        raise PlanTableError(_("The file is empty."))
-    if data.startswith(b"PK\x03\x04"):
-        return _read_xlsx(data, sheet=sheet)
-    if data.startswith(_OLE_MAGIC):
-        raise PlanTableError(
-            _("This is an old Excel (.xls) file. Save it as an Excel workbook (.xlsx) or as CSV.")
-        )
-    if Path(name).suffix.lower() in {".xlsx", ".xlsm"}:
-        raise PlanTableError(_("The file is not a valid Excel workbook (.xlsx)."))
-    if sheet:
-        raise PlanTableError(_("A CSV file has no worksheets; remove the sheet name."))
-    return _read_csv(data)
-
-
-def _read_bytes(source: Source) -> bytes:
-    if isinstance(source, bytes):
-        return source
-    if isinstance(source, str | PathLike):
-        try:
-            return Path(source).read_bytes()
-        except OSError as error:
-            raise PlanTableError(
-                _("Cannot open %(file)s: %(error)s") % {"file": source, "error": error.strerror}
-            ) from error
-    if hasattr(source, "seek"):
-        source.seek(0)
-    data = source.read()
-    if not isinstance(data, bytes):
-        raise TypeError("read_rows() needs a binary file")
-    return data
-
-
-def _source_name(source: Source) -> str:
-    if isinstance(source, str | PathLike):
-        return str(source)
-    return str(getattr(source, "name", "") or "")
-
-
-def _read_xlsx(data: bytes, *, sheet: str | None) -> TableRows:
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds on a damaged or foreign ZIP
-        raise PlanTableError(_("The file is not a valid Excel workbook (.xlsx).")) from error
-    try:
-        if sheet:
-            if sheet not in workbook.sheetnames:
-                raise PlanTableError(
-                    _("The workbook has no sheet “%(sheet)s”. Its sheets are: %(sheets)s.")
-                    % {"sheet": sheet, "sheets": ", ".join(workbook.sheetnames)}
-                )
-            worksheet = workbook[sheet]
-        elif workbook.worksheets:
-            worksheet = workbook.worksheets[0]
-        else:
-            raise PlanTableError(_("The workbook has no worksheet."))
-        if not hasattr(worksheet, "iter_rows"):
-            raise PlanTableError(
-                _("The sheet “%(sheet)s” is a chart, not a table.") % {"sheet": sheet}
-            )
-        if hasattr(worksheet, "reset_dimensions"):
-            # Some programs write a wrong size into the file; read every cell there is.
-            worksheet.reset_dimensions()
-        rows: list[tuple[int, list[CellValue]]] = []
-        try:
-            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
-                if any(value is not None and value != "" for value in values):
-                    rows.append((number, list(values)))
-                    _check_size(len(rows))
-        except PlanTableError:
-            raise
-        except Exception as error:
-            raise PlanTableError(_("The file is not a valid Excel workbook (.xlsx).")) from error
-        return TableRows(rows=rows, format="xlsx", sheet=worksheet.title)
-    finally:
-        workbook.close()
-
-
-def _check_size(count: int) -> None:
-    if count > MAX_ROWS:
-        raise PlanTableError(
-            _("The table has more than %(count)d rows; a plan table is much smaller.")
-            % {"count": MAX_ROWS}
-        )
-
-
-def _read_csv(data: bytes) -> TableRows:
-    text, encoding = decode_csv(data)
-    delimiter = _choose_delimiter(text)
-    rows: list[tuple[int, list[CellValue]]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    number = 0
-    try:
-        for number, values in enumerate(reader, start=1):
-            if any(value.strip() for value in values):
-                rows.append((number, [_UNESCAPE_FORMULA.sub("", value) for value in values]))
-                _check_size(len(rows))
-    except csv.Error as error:
-        raise PlanTableError(
-            _("Cannot read the CSV file: %(error)s") % {"error": error}, row=number + 1
-        ) from error
-    return TableRows(rows=rows, format="csv", encoding=encoding, delimiter=delimiter)
-
-
-def decode_csv(data: bytes) -> tuple[str, str]:
-    """Text and encoding of a CSV file: UTF-8 (BOM or not), UTF-16 with a BOM, or Windows-1251.
-
-    Windows-1251 decodes almost any bytes, so it is accepted only when the result reads as
-    Cyrillic words: not Latin words with stray Cyrillic letters (Latin-1 text read as 1251),
-    not UTF-8 read byte by byte. Anything else is refused rather than guessed at.
-    """
-    refused = PlanTableError(
-        _(
-            "Cannot read the file's encoding. Save the table as an Excel workbook, or as CSV in UTF-8."
-        )
-    )
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates = [("utf-16", "utf-16")]
-    elif data.startswith(codecs.BOM_UTF8):
-        candidates = [("utf-8-sig", "utf-8-sig")]
-    else:
-        candidates = [("utf-8", "utf-8"), ("cp1251", "cp1251")]
-    for codec, name in candidates:
-        try:
-            text = data.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        if _CONTROL_CHARACTERS.search(text):
-            # NUL bytes: UTF-16 without a BOM, or not a text file at all.
-            raise refused
-        if codec == "cp1251" and not _reads_as_cyrillic(text, data):
-            break
-        return text, name
-    raise refused
-
-
-def _reads_as_cyrillic(text: str, data: bytes) -> bool:
-    cyrillic_words = mixed_words = 0
-    for word in _LETTERS.findall(text):
-        if not any("\u0400" <= ch <= "\u04ff" for ch in word):
-            continue
-        if any(ch.isascii() for ch in word):
-            mixed_words += 1
-        elif len(word) > 1:
-            cyrillic_words += 1
-    # In Windows-1251 Russian text the bytes 0x80-0xBF (punctuation, Ё) are rare; UTF-8
-    # Cyrillic read as 1251 has one such byte for every letter.
-    letters = sum(1 for byte in data if byte >= 0xC0)
-    continuation = sum(1 for byte in data if 0x80 <= byte < 0xC0)
-    return cyrillic_words > 0 and mixed_words * 4 <= cyrillic_words and continuation * 2 <= letters
-
-
-def _choose_delimiter(text: str) -> str:
-    """The delimiter with which a header row appears; Sniffer's guess first, comma last."""
-    sample = "\n".join(text.splitlines()[: HEADER_SCAN_ROWS + 10])
-    candidates: list[str] = []
-    with contextlib.suppress(csv.Error):
-        candidates.append(csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter)
-    candidates += [",", ";", "\t"]
-    for delimiter in dict.fromkeys(candidates):
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        try:
-            head = [list(row) for row in islice(reader, HEADER_SCAN_ROWS * 2)]
-        except csv.Error:
-            continue
-        non_empty = [row for row in head if any(cell.strip() for cell in row)]
-        if _find_header(non_empty[:HEADER_SCAN_ROWS]) is not None:
-            return delimiter
-    return candidates[0]
-
-
-# --- Cell values ------------------------------------------------------------------------------
-
-EXCEL_EPOCH = date(1899, 12, 30)
-# Deadline cells holding a bare number in this range are Excel date serials (1954-2119);
-# smaller numbers are years or other text.
-_SERIAL_RANGE = range(20_000, 80_000)
-
-
-def cell_text(value: CellValue, *, multiline: bool = False) -> str:
-    """A cell as text: whitespace collapsed; with ``multiline`` line breaks are kept."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return f"{value:%d.%m.%Y}" if value.time() == time() else f"{value:%d.%m.%Y %H:%M}"
-    if isinstance(value, date):
-        return f"{value:%d.%m.%Y}"
-    if isinstance(value, bool):
-        return str(value).upper()
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, int | time | timedelta):
-        return str(value)
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    if not multiline:
-        return " ".join(text.split())
-    lines = (" ".join(line.split()) for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
-
-
-def number_text(value: CellValue) -> str:
-    if isinstance(value, date):
-        # Russian-locale Excel turns "1.10" into the 1st of October.
-        return f"{value.day}.{value.month}"
-    return cell_text(value).removeprefix("№").strip().rstrip(".").strip()
-
-
-def deadline_text(value: CellValue) -> str:
-    if isinstance(value, date):
-        return f"{value:%d.%m.%Y}"
-    if (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-        and int(value) in _SERIAL_RANGE
-    ):
-        return f"{EXCEL_EPOCH + timedelta(days=int(value)):%d.%m.%Y}"
-    return cell_text(value)
-
-
-def _is_empty(value: CellValue) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 # --- Parsing ----------------------------------------------------------------------------------
@@ -476,27 +188,11 @@ class ParsedPlanTable:
         return self.columns.get(column) or str(COLUMN_NAMES[column])
 
 
-def _header_columns(values: Sequence[CellValue]) -> dict[Column, list[int]]:
-    found: dict[Column, list[int]] = {}
-    for index, value in enumerate(values):
-        if isinstance(value, str) and (column := match_header(value)) is not None:
-            found.setdefault(column, []).append(index)
-    return found
-
-
-def _find_header(rows: Sequence[Sequence[CellValue]]) -> int | None:
-    """Index of the header row: the first that names at least two known columns."""
-    for index, values in enumerate(rows[:HEADER_SCAN_ROWS]):
-        if len(_header_columns(values)) >= 2:
-            return index
-    return None
-
-
 def _is_numbering_row(values: Sequence[CellValue]) -> bool:
     """The "1 2 3 4 5" row that many plans put under the header."""
     numbers: list[int] = []
     for value in values:
-        if _is_empty(value):
+        if is_empty(value):
             continue
         text = cell_text(value)
         if not text.isdigit():
@@ -557,14 +253,14 @@ class PlanTableParser:
     def __init__(self, table: TableRows, *, strict: bool = True) -> None:
         self.table = table
         self.strict = strict
-        self.problems = _Problems()
+        self.problems = Problems()
         self.sections: list[ParsedSection] = []
         self.numbers: dict[str, int] = {}  # action number -> row
         self.first_orphan_row: int | None = None
 
     def parse(self) -> ParsedPlanTable:
         rows = self.table.rows
-        header_index = _find_header([values for _row, values in rows])
+        header_index = find_header([values for _row, values in rows])
         if header_index is None:
             raise PlanTableError(
                 _(
@@ -580,10 +276,10 @@ class PlanTableParser:
         ignored = [
             cell_text(value)
             for index, value in enumerate(header)
-            if not _is_empty(value) and index not in self.columns.values()
+            if not is_empty(value) and index not in self.columns.values()
         ]
         title_lines = (
-            " ".join(cell_text(value) for value in values if not _is_empty(value))
+            " ".join(cell_text(value) for value in values if not is_empty(value))
             for _row, values in rows[:header_index]
         )
         title_block = "\n".join(line for line in title_lines if line)
@@ -611,7 +307,7 @@ class PlanTableParser:
 
     def _columns(self, row: int, header: Sequence[CellValue]) -> dict[Column, int]:
         columns: dict[Column, int] = {}
-        for column, indexes in _header_columns(header).items():
+        for column, indexes in header_columns(header).items():
             if len(indexes) > 1:
                 self.problems.add(
                     _("The table has %(count)d columns named like this; keep one.")
@@ -640,10 +336,13 @@ class PlanTableParser:
 
     def _row(self, row: int, values: Sequence[CellValue]) -> bool:
         """Read one row; False at the start of a footer."""
-        filled = [index for index, value in enumerate(values) if not _is_empty(value)]
+        filled = [index for index, value in enumerate(values) if not is_empty(value)]
         if not filled:
             return True
-        if len(filled) == 1:
+        number_index, action_index = self.columns.get(Column.NUMBER), self.columns[Column.ACTION]
+        # A merged section row shows its text in its first cell: left of the table's other
+        # columns. A lone value further right is a broken action row, reported as such.
+        if len(filled) == 1 and filled[0] <= max(number_index or 0, action_index):
             value = values[filled[0]]
             text = cell_text(value)
             if _is_footer(text):
@@ -655,7 +354,6 @@ class PlanTableParser:
             else:  # a number alone: a section without a title
                 self._section(row, number_text(value), "")
             return True
-        number_index, action_index = self.columns.get(Column.NUMBER), self.columns[Column.ACTION]
         if number_index is not None and set(filled) == {number_index, action_index}:
             self._section(row, number_text(values[number_index]), cell_text(values[action_index]))
             return True
@@ -805,6 +503,7 @@ class ImportReport:
     forms_created: list[str] = field(default_factory=list)
     deadlines_needing_review: list[str] = field(default_factory=list)  # action numbers
     ignored_columns: list[str] = field(default_factory=list)
+    title_block: str = ""  # the text above the header, e.g. to show what was imported
 
     def lines(self) -> list[str]:
         """The report as a person reads it, one line per fact."""
@@ -950,6 +649,7 @@ class PlanTableImporter:
         language: str = "en",
         create_agencies: bool = False,
         replace: bool = False,
+        progress: Progress | None = None,
     ) -> None:
         if language not in language_codes():
             raise PlanTableError(
@@ -962,10 +662,14 @@ class PlanTableImporter:
         self.language = language
         self.create_agencies = create_agencies
         self.replace = replace
+        self.progress = progress
         self.report = ImportReport(
-            plan=plan.code, language=language, ignored_columns=list(parsed.ignored_columns)
+            plan=plan.code,
+            language=language,
+            ignored_columns=list(parsed.ignored_columns),
+            title_block=parsed.title_block,
         )
-        self.problems = _Problems()
+        self.problems = Problems()
         for problem in parsed.problems:
             self.problems.extend(problem)
 
@@ -975,13 +679,19 @@ class PlanTableImporter:
         self.sections = {s.number: s for s in Section.objects.filter(plan=self.plan)}
         self.actions = {a.number: a for a in Action.objects.filter(plan=self.plan).with_related()}
         if not self.replace and (self.sections or self.actions):
-            raise PlanTableError(
-                _(
-                    "The plan already has %(actions)d actions in %(sections)d sections; "
-                    "use --replace to update it from the file."
-                )
-                % {"actions": len(self.actions), "sections": len(self.sections)}
-            )
+            if self.actions:
+                message = ngettext(
+                    "The plan already has %(count)d action; use --replace to update it from the file.",
+                    "The plan already has %(count)d actions; use --replace to update it from the file.",
+                    len(self.actions),
+                ) % {"count": len(self.actions)}
+            else:
+                message = ngettext(
+                    "The plan already has %(count)d section; use --replace to update it from the file.",
+                    "The plan already has %(count)d sections; use --replace to update it from the file.",
+                    len(self.sections),
+                ) % {"count": len(self.sections)}
+            raise PlanNotEmptyError(message, actions=len(self.actions), sections=len(self.sections))
         self._resolve()
         self.problems.raise_if_any()
         self._write()
@@ -1057,12 +767,15 @@ class PlanTableImporter:
         self.resolver = AgencyResolver(create_missing=self.create_agencies, by=self.by)
         keep_sections: set[str] = set()
         keep_actions: set[str] = set()
+        total = sum(len(section.actions) for section in self.parsed.sections)
         for position, parsed_section in enumerate(self.parsed.sections, start=1):
             section = self._write_section(parsed_section, position)
             keep_sections.add(section.number)
             for order, parsed_action in enumerate(parsed_section.actions, start=1):
                 self._guarded(parsed_action, self._write_action, section, parsed_action, order)
                 keep_actions.add(parsed_action.number)
+                if self.progress is not None:
+                    self.progress(len(keep_actions), total)
         if self.replace:
             self._delete(keep_sections, keep_actions)
         self.report.agencies_created = [agency.abbreviation for agency in self.resolver.created]
@@ -1080,6 +793,13 @@ class PlanTableImporter:
                     self.problems.add(message, row=parsed.row, column=label)
         except AgencyListError as error:
             self.problems.add(str(error), row=parsed.row, column=self._label(Column.AGENCIES))
+        except ConcurrentEditError:
+            self.problems.add(
+                _(
+                    "Someone changed this action while the file was being imported. Import it again."
+                ),
+                row=parsed.row,
+            )
         self.problems.raise_if_any()
 
     def _write_section(self, parsed: ParsedSection, position: int) -> Section:
@@ -1211,10 +931,20 @@ def import_plan_table(
     create_agencies: bool = False,
     replace: bool = False,
     dry_run: bool = False,
+    progress: Progress | None = None,
 ) -> ImportReport:
-    """Write the table into the plan, all or nothing. ``dry_run`` validates and rolls back."""
+    """Write the table into the plan, all or nothing. ``dry_run`` validates and rolls back.
+
+    ``progress(done, total)`` is called after each action is written.
+    """
     importer = PlanTableImporter(
-        plan, parsed, by=by, language=language, create_agencies=create_agencies, replace=replace
+        plan,
+        parsed,
+        by=by,
+        language=language,
+        create_agencies=create_agencies,
+        replace=replace,
+        progress=progress,
     )
     try:
         with transaction.atomic():
@@ -1240,6 +970,7 @@ def load_plan_table(
     create_agencies: bool = False,
     replace: bool = False,
     dry_run: bool = False,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Read, parse and import a file: what the command and the staff upload page call."""
     parsed = parse_plan_table(read_rows(source, filename=filename, sheet=sheet), strict=False)
@@ -1251,12 +982,5 @@ def load_plan_table(
         create_agencies=create_agencies,
         replace=replace,
         dry_run=dry_run,
+        progress=progress,
     )
-
-
-def iter_messages(error: PlanTableError) -> Iterable[str]:
-    """Each problem as "Row R, column C: message", then a note if the list was cut short."""
-    for item in error.errors:
-        yield str(item)
-    if getattr(error, "truncated", False):
-        yield _("… and more; only the first %(count)d problems are listed.") % {"count": MAX_ERRORS}

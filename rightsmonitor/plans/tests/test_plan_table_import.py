@@ -12,6 +12,7 @@ from rightsmonitor.plans import actions as plan_actions
 from rightsmonitor.plans.deadlines import Recurrence
 from rightsmonitor.plans.importers import plan_table
 from rightsmonitor.plans.importers.plan_table import (
+    PlanNotEmptyError,
     PlanTableError,
     form_key,
     load_plan_table,
@@ -355,7 +356,7 @@ def test_unknown_language_is_refused(plan, coordinator):
 def test_a_plan_with_actions_needs_replace(plan, coordinator):
     load_plan_table(DATA_DIR / "plan_no_sections.csv", plan, by=coordinator)
     before = row_counts()
-    with pytest.raises(PlanTableError, match="already has 2 actions in 1 sections; use --replace"):
+    with pytest.raises(PlanTableError, match="already has 2 actions; use --replace"):
         load_plan_table(DATA_DIR / "plan_no_sections.csv", plan, by=coordinator)
     assert row_counts() == before
 
@@ -439,6 +440,24 @@ def test_replace_updates_matched_actions_and_deletes_the_rest(
     assert [(row.agency.abbreviation, row.history_user) for row in removed] == [
         ("MIC", administrator)
     ]
+
+
+def test_a_plan_with_sections_only_needs_replace_too(plan, coordinator):
+    plan_actions.create_section(plan, by=coordinator, number="1", title_en="Courts")
+    with pytest.raises(PlanNotEmptyError, match="already has 1 section; use --replace") as caught:
+        load_plan_table(DATA_DIR / "plan_no_sections.csv", plan, by=coordinator)
+    assert (caught.value.actions, caught.value.sections) == (0, 1)
+
+
+def test_progress_is_reported_action_by_action(plan, coordinator):
+    calls = []
+    load_plan_table(
+        DATA_DIR / "kz_plan_en.xlsx",
+        plan,
+        by=coordinator,
+        progress=lambda *done: calls.append(done),
+    )
+    assert calls == [(n, 27) for n in range(1, 28)]
 
 
 def test_replace_with_the_same_file_changes_nothing(plan, coordinator):

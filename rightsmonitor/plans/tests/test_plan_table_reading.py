@@ -279,7 +279,7 @@ def test_section_row_variants():
             ["1.1", "Draft a law", "", "2023", "MIA"],
             [2, "Freedom of association", None, None, None],  # number and title in two cells
             ["2.1", "Draft a law", "", "2023", "MIA"],
-            [None, None, "Courts", None, None],  # a title alone, anywhere in the row
+            [None, "Courts", None, None, None],  # a title without a number
             ["", "Train the judges", "", "2023", "SC (as agreed)"],
         )
     )
@@ -363,3 +363,16 @@ def test_utf16_with_bom_is_what_excel_unicode_text_writes():
     )
     parsed = parse_plan_table(read_rows(data, filename="plan.txt"))
     assert [a.title for a in parsed.actions] == ["Do it"]
+
+
+def test_a_lone_value_right_of_the_action_column_is_a_broken_action_row():
+    with pytest.raises(PlanTableError) as caught:
+        parse_plan_table(
+            table(
+                HEADER,
+                ["1. Courts"],
+                ["1.1", "Do it", "", "2023", "MIA"],
+                [None, None, None, None, "MJ"],
+            )
+        )
+    assert messages(caught.value) == ["Row 4, column “Action”: The action has no title."]

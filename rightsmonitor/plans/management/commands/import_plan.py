@@ -72,6 +72,7 @@ class Command(BaseCommand):
                 create_agencies=options["create_agencies"],
                 replace=options["replace"],
                 dry_run=options["dry_run"],
+                progress=self._progress if options["verbosity"] >= 2 else None,
             )
         except PlanTableError as error:
             for message in iter_messages(error):
@@ -82,3 +83,7 @@ class Command(BaseCommand):
             ) from error
         for line in report.lines():
             self.stdout.write(line)
+
+    def _progress(self, done: int, total: int) -> None:
+        if done == total or done % 50 == 0:
+            self.stdout.write(f"{done} of {total} actions written")

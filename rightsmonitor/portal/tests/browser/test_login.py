@@ -48,7 +48,7 @@ def test_wrong_password_keeps_the_visitor_on_the_login_page(page: Page, coordina
     log_in(page, coordinator.email, "not-the-password")
 
     expect(page).to_have_url(re.compile(r"/accounts/login/$"))
-    expect(page.locator("main form")).to_contain_text("Please enter a correct")
+    expect(page.locator("main form .errorlist").first).to_be_visible()
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("link", name="Log in")).to_be_visible()
     expect(nav.get_by_role("link", name="Manage")).to_have_count(0)
