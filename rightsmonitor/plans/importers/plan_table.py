@@ -780,12 +780,13 @@ class PlanTableImporter:
             self._delete(keep_sections, keep_actions)
         self.report.agencies_created = [agency.abbreviation for agency in self.resolver.created]
 
-    def _guarded(self, parsed: ParsedAction, write: Any, *args: Any) -> None:
+    def _guarded(self, parsed: ParsedAction, write: Callable[..., None], *args: Any) -> None:
         """Turn an error from plans.actions into a problem naming the row and the column."""
         try:
             write(*args)
         except ValidationError as error:
-            for name, messages in error.message_dict.items():
+            by_field = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+            for name, messages in by_field.items():
                 base = name.rsplit("_", 1)[0] if name.endswith(("_en", "_ru", "_kk")) else name
                 column = _FIELD_COLUMNS.get(base)
                 label = self._label(column) if column else None
@@ -819,6 +820,8 @@ class PlanTableImporter:
             raise PlanTableError(
                 " ".join(error.messages), row=parsed.row, column=self._label(Column.ACTION)
             ) from error
+        except ConcurrentEditError as error:
+            raise PlanTableError(str(ConcurrentEditError.message), row=parsed.row) from error
         return section
 
     def _action_fields(self, parsed: ParsedAction, order: int) -> dict[str, Any]:

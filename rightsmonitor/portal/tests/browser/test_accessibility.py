@@ -22,13 +22,6 @@ PAGES = [
     "/ru/plans/kz-hr-2022/",
 ]
 
-DOCS_INLINE_STYLE = "Applying inline style violates the following Content Security Policy"
-DOCS_FIX = (
-    "drf-spectacular's swagger_ui.html: override it as "
-    'rightsmonitor/templates/drf_spectacular/swagger_ui.html with <html lang="en"> and the '
-    "inline <style> moved to a static stylesheet"
-)
-
 
 def test_public_pages_and_login_are_accessible(page: Page, demo_plan: Plan, axe: Axe) -> None:
     """One test for all the pages, so the demo plan is loaded once; every page is checked and
@@ -54,14 +47,8 @@ def test_api_docs_load(page: Page, page_problems: PageProblems, axe: Axe) -> Non
     expect(swagger.locator(".info .title")).to_contain_text("Rights Monitor API")
     expect(swagger.locator(".opblock").first).to_be_visible()
 
-    # drf-spectacular's template has <html> without lang and an inline <style> (refused by the
-    # CSP); both need the template override given in DOCS_FIX.
+    # Our override of drf-spectacular's page (templates/drf_spectacular/swagger_ui.html) has a
+    # language and no inline style or script, so the CSP refuses nothing.
     violations = axe.violations(page, exclude=("#swagger-ui",))
-    known_violations = [v for v in violations if v["id"] == "html-has-lang"]
-    known_problems = [p for p in page_problems.problems if DOCS_INLINE_STYLE in p]
-    others = [v for v in violations if v not in known_violations]
-    assert not others, axe.describe(page.url, others)
-    other_problems = [p for p in page_problems.problems if p not in known_problems]
-    assert not other_problems, "\n".join(other_problems)
-    if known_violations or known_problems:
-        pytest.xfail(DOCS_FIX)
+    assert not violations, axe.describe(page.url, violations)
+    assert not page_problems.problems, "\n".join(page_problems.problems)

@@ -1,0 +1,236 @@
+"""Walk every named URL as every role and compare with the expected status.
+
+A new URL without an expectation here fails the test: decide who may open it first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from rightsmonitor.accounts.models import Invitation, Role
+from rightsmonitor.conftest import client_for
+from rightsmonitor.plans.models import Plan
+from rightsmonitor.plans.tests.factories import build_plan
+
+ROLES = ("public", "ngo_member", "focal_point_mia", "coordinator", "administrator")
+
+# Statuses for a GET, per role in ROLES order. Shorthands for the common rules.
+OPEN = (200, 200, 200, 200, 200)
+SIGNED_IN = (302, 200, 200, 200, 200)
+STAFF = (302, 403, 403, 200, 200)
+STAFF_POST_ONLY = (302, 405, 405, 405, 405)  # GET refused first; POST is checked below
+POST_ONLY = (405, 405, 405, 405, 405)
+NOT_FOUND = (404, 404, 404, 404, 404)
+REDIRECT = (302, 302, 302, 302, 302)
+ADMIN_ONLY = (302, 302, 302, 302, 200)
+
+EXPECTED: dict[str, tuple[int, ...]] = {
+    "set_language": REDIRECT,
+    "javascript-catalog": OPEN,
+    "api-docs": OPEN,
+    "v1:api-root": OPEN,
+    "v1:schema": OPEN,
+    "v1:plan-list": OPEN,
+    "v1:plan-detail": OPEN,
+    "v1:draft-plan-detail": (404, 404, 404, 200, 200),
+    "v1:section-list": OPEN,
+    "v1:section-detail": OPEN,
+    "v1:action-list": OPEN,
+    "v1:action-detail": OPEN,
+    "v1:agency-list": OPEN,
+    "v1:agency-detail": OPEN,
+    "v1:instrument-list": OPEN,
+    "v1:instrument-detail": OPEN,
+    "portal:home": OPEN,
+    "portal:plan_list": OPEN,
+    "portal:plan": OPEN,
+    "portal:draft-plan": (404, 404, 404, 200, 200),
+    "portal:action": OPEN,
+    "portal:agency_list": OPEN,
+    "portal:agency": OPEN,
+    "accounts:login": (200, 302, 302, 302, 302),  # signed-in users are sent on
+    "accounts:login_verify": REDIRECT,
+    "accounts:logout": POST_ONLY,
+    "accounts:profile": SIGNED_IN,
+    "accounts:password_change": SIGNED_IN,
+    "accounts:password_change_done": SIGNED_IN,
+    "accounts:password_reset": OPEN,
+    "accounts:password_reset_done": OPEN,
+    "accounts:password_reset_confirm": OPEN,
+    "accounts:password_reset_complete": OPEN,
+    "accounts:two_factor": SIGNED_IN,
+    "accounts:two_factor_setup": SIGNED_IN,
+    "accounts:two_factor_backup_codes": (302, 302, 302, 302, 302),
+    "accounts:two_factor_regenerate": (302, 405, 405, 405, 405),
+    "accounts:two_factor_disable": (302, 405, 405, 405, 405),
+    "accounts:user_list": STAFF,
+    "accounts:invite": STAFF,
+    "accounts:user_edit": STAFF,
+    "accounts:user_deactivate": STAFF_POST_ONLY,
+    "accounts:invitation_revoke": STAFF_POST_ONLY,
+    "accounts:accept_invitation": NOT_FOUND,
+    "accounts:accept_invitation-valid": OPEN,
+    "manage:dashboard": STAFF,
+    "manage:plan_create": STAFF,
+    "manage:plan_edit": STAFF,
+    "manage:draft-plan_edit": (302, 404, 404, 200, 200),
+    "manage:plan_history": STAFF,
+    "manage:plan_export": STAFF,
+    "manage:plan_import": STAFF,
+    "manage:plan_import_new": STAFF,
+    "manage:section_create": STAFF,
+    "manage:section_edit": STAFF,
+    "manage:section_move": STAFF_POST_ONLY,
+    "manage:section_delete": STAFF_POST_ONLY,
+    "manage:action_create": STAFF,
+    "manage:action_edit": STAFF,
+    "manage:action_history": STAFF,
+    "manage:action_move": STAFF_POST_ONLY,
+    "manage:action_delete": STAFF_POST_ONLY,
+    "manage:amendment_create": STAFF,
+    "manage:agency_list": STAFF,
+    "manage:agency_create": STAFF,
+    "manage:agency_edit": STAFF,
+    "manage:instrument_list": STAFF,
+    "manage:instrument_create": STAFF,
+    "manage:instrument_edit": STAFF,
+    "admin:index": ADMIN_ONLY,
+}
+
+# URL names that are not pages of ours: format-suffix twins, media in DEBUG, admin's own views.
+SKIPPED_PREFIXES = ("admin:",)
+SKIPPED = {None}
+
+
+def _named_urls(
+    patterns: list[URLPattern | URLResolver] | None = None, namespace: str = ""
+) -> Iterator[str]:
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = (
+                f"{namespace}:{pattern.namespace}"
+                if namespace and pattern.namespace
+                else (pattern.namespace or namespace)
+            )
+            yield from _named_urls(pattern.url_patterns, inner)
+        elif pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_url_has_an_expectation() -> None:
+    names = {n for n in _named_urls() if not n.startswith(SKIPPED_PREFIXES)}
+    missing = sorted(names - EXPECTED.keys())
+    assert not missing, f"Add the expected statuses for: {missing}"
+
+
+@pytest.fixture
+def world(db, administrator, coordinator, focal_point_mia, ngo_member) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    plan = build_plan(code="kz", sections=1, actions_per_section=1)
+    draft = build_plan(code="draft", status=Plan.Status.DRAFT, sections=1, actions_per_section=1)
+    section = plan.sections.get()
+    action = plan.actions.get()
+    invitation_token = Invitation.new_token()
+    from rightsmonitor.accounts.models import hash_token
+
+    Invitation.objects.create(
+        email="new@example.org",
+        role=Role.CIVIL_SOCIETY,
+        token_hash=hash_token(invitation_token),
+        invited_by=coordinator,
+        expires_at=Invitation.default_expiry(),
+    )
+    return {
+        "users": {
+            "public": None,
+            "ngo_member": ngo_member,
+            "focal_point_mia": focal_point_mia,
+            "coordinator": coordinator,
+            "administrator": administrator,
+        },
+        "plan": plan,
+        "draft": draft,
+        "section": section,
+        "action": action,
+        "agency": action.assignments.first().agency,
+        "instrument": plan.adopting_instrument,
+        "invitation_token": invitation_token,
+        "invitation": Invitation.objects.get(),
+        "ngo_member": ngo_member,
+    }
+
+
+def _url(name: str, w: dict) -> str:  # type: ignore[type-arg]
+    plan, section, action = w["plan"], w["section"], w["action"]
+    by_plan = {"code": plan.code}
+    args: dict[str, dict[str, object]] = {
+        "v1:plan-detail": by_plan,
+        "v1:draft-plan-detail": {"code": "draft"},
+        "v1:section-detail": {"pk": section.pk},
+        "v1:action-detail": {"pk": action.pk},
+        "v1:agency-detail": {"abbreviation": w["agency"].abbreviation},
+        "v1:instrument-detail": {"pk": w["instrument"].pk},
+        "portal:plan": by_plan,
+        "portal:draft-plan": {"code": "draft"},
+        "portal:action": {"code": plan.code, "number": action.number},
+        "portal:agency": {"abbreviation": w["agency"].abbreviation},
+        "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "bad-token"},
+        "accounts:accept_invitation": {"token": "not-a-token"},
+        "accounts:accept_invitation-valid": {"token": w["invitation_token"]},
+        "accounts:user_edit": {"pk": w["ngo_member"].pk},
+        "accounts:user_deactivate": {"pk": w["ngo_member"].pk},
+        "accounts:invitation_revoke": {"pk": w["invitation"].pk},
+        "manage:draft-plan_edit": {"code": "draft"},
+        "manage:section_edit": {"code": plan.code, "pk": section.pk},
+        "manage:section_move": {"code": plan.code, "pk": section.pk},
+        "manage:section_delete": {"code": plan.code, "pk": section.pk},
+        "manage:action_edit": {"code": plan.code, "pk": action.pk},
+        "manage:action_history": {"code": plan.code, "pk": action.pk},
+        "manage:action_move": {"code": plan.code, "pk": action.pk},
+        "manage:action_delete": {"code": plan.code, "pk": action.pk},
+        "manage:agency_edit": {"pk": w["agency"].pk},
+        "manage:instrument_edit": {"pk": w["instrument"].pk},
+    }
+    for plan_page in (
+        "plan_edit",
+        "plan_history",
+        "plan_export",
+        "plan_import",
+        "section_create",
+        "action_create",
+        "amendment_create",
+    ):
+        args.setdefault(f"manage:{plan_page}", by_plan)
+    kwargs = args.get(name, {})
+    real_name = name.replace("draft-", "").replace("-valid", "")
+    return reverse(real_name, kwargs=kwargs)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_status_for_every_role(name: str, world: dict) -> None:  # type: ignore[type-arg]
+    url = _url(name, world)
+    actual = tuple(client_for(world["users"][role]).get(url).status_code for role in ROLES)
+    assert actual == EXPECTED[name], f"{url}: got {dict(zip(ROLES, actual, strict=True))}"
+
+
+# POST-only URLs: (data, statuses per role). Roles run in order on the same data, so a
+# deletion by the coordinator leaves the administrator a 404.
+POSTED: dict[str, tuple[dict[str, str], tuple[int, ...]]] = {
+    "accounts:logout": ({}, (302, 302, 302, 302, 302)),
+    "accounts:user_deactivate": ({}, (302, 403, 403, 302, 302)),
+    "accounts:invitation_revoke": ({}, (302, 403, 403, 302, 302)),
+    "manage:section_move": ({"offset": "1"}, (302, 403, 403, 302, 302)),
+    "manage:action_move": ({"offset": "-1"}, (302, 403, 403, 302, 302)),
+    "manage:action_delete": ({}, (302, 403, 403, 302, 404)),
+    "manage:section_delete": ({}, (302, 403, 403, 302, 404)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(POSTED))
+def test_post_status_for_every_role(name: str, world: dict) -> None:  # type: ignore[type-arg]
+    data, expected = POSTED[name]
+    url = _url(name, world)
+    actual = tuple(client_for(world["users"][role]).post(url, data).status_code for role in ROLES)
+    assert actual == expected, f"POST {url}: got {dict(zip(ROLES, actual, strict=True))}"
