@@ -22,6 +22,7 @@ from rightsmonitor.plans.models import (
     ActionAgency,
     Agency,
     Amendment,
+    FormOfCompletion,
     Instrument,
     Plan,
     Section,
@@ -92,6 +93,20 @@ def save_instrument(instrument: Instrument, *, by: Any) -> Instrument:
 def save_agency(agency: Agency, *, by: Any) -> Agency:
     _save(agency, by=by)
     return agency
+
+
+@transaction.atomic
+def add_forms_of_completion(
+    forms: Iterable[FormOfCompletion], *, by: Any
+) -> list[FormOfCompletion]:
+    """Append new entries to the managed list of forms of completion, after the existing ones."""
+    top = FormOfCompletion.objects.aggregate(top=Max("order"))["top"] or 0
+    added = []
+    for position, form in enumerate(forms, start=top + 1):
+        form.order = position
+        _save(form, by=by)
+        added.append(form)
+    return added
 
 
 # Plans ---------------------------------------------------------------------------------------

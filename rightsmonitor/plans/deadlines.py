@@ -36,7 +36,6 @@ trailing Kazakh "дейін", "соңына" mark a deadline; "in", "during", "�
 """
 
 # Russian and Kazakh words are the point of this module, not look-alike typos.
-# ruff: noqa: RUF001, RUF002, RUF003
 
 from __future__ import annotations
 

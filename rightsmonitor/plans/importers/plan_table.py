@@ -51,7 +51,7 @@ from typing import Any, TypeAlias
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import Max, ProtectedError, RestrictedError
+from django.db.models import ProtectedError, RestrictedError
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -601,15 +601,10 @@ class _FormResolver:
             self.new[key] = form
         return self.new[key]
 
-    def save_new(self) -> list[str]:
-        # FormOfCompletion is a managed list without history; plans.actions has no function
-        # for it yet, so it is validated and saved here (see the report to the team).
-        top = FormOfCompletion.objects.aggregate(top=Max("order"))["top"] or 0
-        for position, form in enumerate(self.new.values(), start=top + 1):
-            form.order = position
-            form.full_clean()
-            form.save()
-        return [str(form) for form in self.new.values()]
+    def save_new(self, *, by: Any) -> list[str]:
+        return [
+            str(form) for form in plan_actions.add_forms_of_completion(self.new.values(), by=by)
+        ]
 
 
 class _ThemeResolver:
@@ -763,7 +758,7 @@ class PlanTableImporter:
     # Writes ---------------------------------------------------------------------------------
 
     def _write(self) -> None:
-        self.report.forms_created = self.forms.save_new()
+        self.report.forms_created = self.forms.save_new(by=self.by)
         self.resolver = AgencyResolver(create_missing=self.create_agencies, by=self.by)
         keep_sections: set[str] = set()
         keep_actions: set[str] = set()

@@ -1,7 +1,6 @@
 """Deadline parsing: pure Python, no database or Django settings needed."""
 
 # Russian and Kazakh test texts, not look-alike typos.
-# ruff: noqa: RUF001, RUF003
 
 from dataclasses import FrozenInstanceError
 from datetime import date

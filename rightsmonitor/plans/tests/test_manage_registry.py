@@ -15,7 +15,12 @@ def test_coordinator_creates_and_edits_an_agency(coordinator) -> None:
     client = client_for(coordinator)
     response = client.post(
         "/manage/agencies/new/",
-        {"abbreviation": " MLSP ", "name_en": "Ministry of Labour", "name_ru": "Минтруда", "kind": "ministry"},
+        {
+            "abbreviation": " MLSP ",
+            "name_en": "Ministry of Labour",
+            "name_ru": "Минтруда",
+            "kind": "ministry",
+        },
     )
     assert response.status_code == 302
     agency = Agency.objects.get(abbreviation="MLSP")
@@ -23,7 +28,11 @@ def test_coordinator_creates_and_edits_an_agency(coordinator) -> None:
     assert agency.history.first().history_user == coordinator
     response = client.post(
         f"/manage/agencies/{agency.pk}/",
-        {"abbreviation": "MLSP", "name_en": "Ministry of Labour and Social Protection", "kind": "ministry"},
+        {
+            "abbreviation": "MLSP",
+            "name_en": "Ministry of Labour and Social Protection",
+            "kind": "ministry",
+        },
     )
     assert response.status_code == 302
     agency.refresh_from_db()
@@ -34,7 +43,9 @@ def test_coordinator_creates_and_edits_an_agency(coordinator) -> None:
 def test_agency_form_errors(coordinator) -> None:
     AgencyFactory(abbreviation="MIA")
     client = client_for(coordinator)
-    response = client.post("/manage/agencies/new/", {"abbreviation": "MIA", "name_en": "Dup", "kind": "ministry"})
+    response = client.post(
+        "/manage/agencies/new/", {"abbreviation": "MIA", "name_en": "Dup", "kind": "ministry"}
+    )
     assert response.status_code == 200
     assert "already exists" in response.content.decode()
     response = client.post("/manage/agencies/new/", {"abbreviation": "A, B", "kind": "ministry"})
@@ -47,7 +58,8 @@ def test_agency_form_errors(coordinator) -> None:
 def test_agency_cannot_be_its_own_parent(coordinator) -> None:
     agency = AgencyFactory(abbreviation="MIA")
     response = client_for(coordinator).post(
-        f"/manage/agencies/{agency.pk}/", {"abbreviation": "MIA", "name_en": "x", "kind": "ministry", "parent": agency.pk}
+        f"/manage/agencies/{agency.pk}/",
+        {"abbreviation": "MIA", "name_en": "x", "kind": "ministry", "parent": agency.pk},
     )
     assert response.status_code == 200
     agency.refresh_from_db()
@@ -57,8 +69,12 @@ def test_agency_cannot_be_its_own_parent(coordinator) -> None:
 def test_instrument_create_and_country_validation(coordinator) -> None:
     client = client_for(coordinator)
     data = {
-        "kind": "government_decree", "number": "1088", "date": "2023-12-08",
-        "issuing_authority": "Government", "country": "kaz", "title_en": "New action plan",
+        "kind": "government_decree",
+        "number": "1088",
+        "date": "2023-12-08",
+        "issuing_authority": "Government",
+        "country": "kaz",
+        "title_en": "New action plan",
     }
     assert client.post("/manage/instruments/new/", data).status_code == 302
     assert Instrument.objects.get(number="1088").country == "KAZ"
@@ -80,9 +96,17 @@ def test_amendment_recorded_on_plan(coordinator) -> None:
 
 
 @pytest.mark.parametrize(
-    "url", ["/manage/agencies/", "/manage/agencies/new/", "/manage/instruments/", "/manage/instruments/new/"]
+    "url",
+    [
+        "/manage/agencies/",
+        "/manage/agencies/new/",
+        "/manage/instruments/",
+        "/manage/instruments/new/",
+    ],
 )
-def test_registry_pages_are_for_staff_only(url: str, coordinator, focal_point_mia, ngo_member) -> None:
+def test_registry_pages_are_for_staff_only(
+    url: str, coordinator, focal_point_mia, ngo_member
+) -> None:
     assert client_for(coordinator).get(url).status_code == 200
     assert client_for(focal_point_mia).get(url).status_code == 403
     assert client_for(ngo_member).get(url).status_code == 403
