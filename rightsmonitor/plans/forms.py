@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField, BoundWidget
+from django.template.defaultfilters import filesizeformat
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +27,16 @@ from rightsmonitor.plans.agency_list import (
     AgencyResolver,
     parse_agency_list,
 )
-from rightsmonitor.plans.models import Action, Agency, Amendment, Instrument, Plan, Section, Theme
+from rightsmonitor.plans.models import (
+    Action,
+    Agency,
+    Amendment,
+    Instrument,
+    Plan,
+    Section,
+    Theme,
+    validate_country,
+)
 
 DEADLINE_HELP = _(
     "Write the deadline as the plan does. Understood forms include a year (“2023”, “end of "
@@ -441,3 +452,110 @@ class AmendmentForm(_TranslatedFormMixin, forms.ModelForm):
         instrument = self.fields["instrument"]
         assert isinstance(instrument, forms.ModelChoiceField)
         instrument.queryset = Instrument.objects.filter(country=plan.country)
+
+
+# Plan tables -----------------------------------------------------------------------------------
+
+PLAN_TABLE_EXTENSIONS = (".xlsx", ".csv", ".txt", ".tsv")
+
+
+class PlanTableUploadForm(forms.Form):
+    """Upload a plan table (XLSX or CSV) into an existing plan."""
+
+    file = forms.FileField(
+        label=_("Plan table"),
+        help_text=_(
+            "An XLSX or CSV file laid out as plans are published: No. | Action | Form of "
+            "completion | Deadline | Responsible agencies, with section rows between the actions. "
+            "Headers may be in English, Russian or Kazakh."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(PLAN_TABLE_EXTENSIONS)}),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the texts in the file"),
+        choices=[(code, LANGUAGE_LABELS[code]) for code in ("en", "ru", "kk")],
+        initial="en",
+    )
+    sheet = forms.CharField(
+        label=_("Worksheet"),
+        required=False,
+        max_length=100,
+        help_text=_("For a workbook with several sheets; the first sheet is read by default."),
+    )
+    create_agencies = forms.BooleanField(
+        label=_("Create agencies the register does not know yet"), required=False
+    )
+    replace = forms.BooleanField(
+        label=_("Replace the plan's sections and actions with the file's"),
+        required=False,
+        help_text=_(
+            "Actions are matched by number: changed ones are updated, missing ones deleted. "
+            "Texts in other languages are kept."
+        ),
+    )
+    dry_run = forms.BooleanField(label=_("Only check the file; save nothing"), required=False)
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(PLAN_TABLE_EXTENSIONS):
+            raise ValidationError(
+                _("Upload an XLSX or CSV file (%(extensions)s)."),
+                code="extension",
+                params={"extensions": ", ".join(PLAN_TABLE_EXTENSIONS)},
+            )
+        if upload.size > settings.PLAN_IMPORT_MAX_BYTES:
+            raise ValidationError(
+                _("The file is larger than %(size)s."),
+                code="too_large",
+                params={"size": filesizeformat(settings.PLAN_IMPORT_MAX_BYTES)},
+            )
+        return upload
+
+
+class NewPlanFromTableForm(PlanTableUploadForm):
+    """Create a draft plan and fill it from a table in one step."""
+
+    code = forms.SlugField(
+        label=_("Code"),
+        max_length=64,
+        help_text=_("Short identifier used in addresses and commands, e.g. kz-hr-2022."),
+    )
+    title = forms.CharField(label=_("Title"), max_length=500)
+    country = forms.CharField(
+        label=_("Country"), max_length=3, help_text=_("ISO 3166-1 alpha-3 code, e.g. KAZ.")
+    )
+
+    field_order = [
+        "code",
+        "title",
+        "country",
+        "file",
+        "language",
+        "sheet",
+        "create_agencies",
+        "dry_run",
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["replace"]
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        if Plan.objects.filter(code=code).exists():
+            raise ValidationError(_("A plan with this code already exists."), code="duplicate")
+        return str(code)
+
+    def clean_country(self) -> str:
+        country = str(self.cleaned_data["country"]).strip().upper()
+        validate_country(country)
+        return country
+
+
+class PlanTableExportForm(forms.Form):
+    format = forms.ChoiceField(choices=[("xlsx", "XLSX"), ("csv", "CSV")], initial="xlsx")
+    language = forms.ChoiceField(
+        choices=[(code, LANGUAGE_LABELS[code]) for code in ("en", "ru", "kk")],
+        initial="en",
+        required=False,
+    )

@@ -27,6 +27,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from rightsmonitor.core.locking import ConcurrentEditError
@@ -55,13 +56,18 @@ from rightsmonitor.plans.actions import (
     update_section,
 )
 from rightsmonitor.plans.agency_list import AgencyListError
+from rightsmonitor.plans.exporters.plan_table import content_type as table_content_type
+from rightsmonitor.plans.exporters.plan_table import export_plan_table
 from rightsmonitor.plans.forms import (
     ActionForm,
     AgencyForm,
     AmendmentForm,
     InstrumentForm,
     MoveForm,
+    NewPlanFromTableForm,
     PlanForm,
+    PlanTableExportForm,
+    PlanTableUploadForm,
     SectionForm,
 )
 from rightsmonitor.plans.history import (
@@ -73,6 +79,12 @@ from rightsmonitor.plans.history import (
     plan_subject,
     section_subject,
 )
+from rightsmonitor.plans.importers.plan_table import (
+    ImportReport,
+    PlanNotEmptyError,
+    PlanTableError,
+    load_plan_table,
+)
 from rightsmonitor.plans.models import (
     Action,
     ActionAgency,
@@ -82,15 +94,6 @@ from rightsmonitor.plans.models import (
     Plan,
     Section,
 )
-
-
-def _todo(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise Http404
-
-
-# Export and import are built elsewhere.
-plan_export = plan_import = plan_import_new = _todo
-
 
 # Loading through the access helpers --------------------------------------------------------
 
@@ -576,3 +579,117 @@ def amendment_create(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(request, _("The amendment was recorded."))
             return redirect(_plan_edit_url(plan))
     return render(request, "manage/amendment_form.html", {"form": form, "plan": plan})
+
+
+# Plan tables: import and export ----------------------------------------------------------------
+
+
+@login_required
+def plan_export(request: HttpRequest, code: str) -> HttpResponse:
+    plan = _editable_plan(request, code)
+    form = PlanTableExportForm({"format": "xlsx", "language": "en", **request.GET.dict()})
+    if not form.is_valid():
+        raise BadRequest("format must be xlsx or csv; language en, ru or kk")
+    fmt, language = form.cleaned_data["format"], form.cleaned_data["language"] or "en"
+    response = HttpResponse(
+        export_plan_table(plan, fmt, language=language), content_type=table_content_type(fmt)
+    )
+    response["Content-Disposition"] = f'attachment; filename="{plan.code}-{language}.{fmt}"'
+    return response
+
+
+def _import_options(form: PlanTableUploadForm) -> dict[str, Any]:
+    data = form.cleaned_data
+    upload = data["file"]
+    return {
+        "filename": upload.name,
+        "sheet": data["sheet"] or None,
+        "language": data["language"],
+        "create_agencies": data["create_agencies"],
+        "replace": data.get("replace", False),
+        "dry_run": data["dry_run"],
+    }
+
+
+def _render_import(
+    request: HttpRequest,
+    form: PlanTableUploadForm,
+    *,
+    plan: Plan | None = None,
+    report: ImportReport | None = None,
+    error: PlanTableError | None = None,
+) -> HttpResponse:
+    context = {
+        "form": form,
+        "plan": plan,
+        "report": report,
+        "errors": error.errors if error else [],
+    }
+    return render(request, "manage/plan_import.html", context, status=400 if error else 200)
+
+
+@login_required
+def plan_import(request: HttpRequest, code: str) -> HttpResponse:
+    """Fill a plan from a table; the file is refused whole if anything in it is wrong."""
+    plan = _editable_plan(request, code)
+    form = PlanTableUploadForm(request.POST or None, request.FILES or None)
+    if request.method != "POST" or not form.is_valid():
+        return _render_import(request, form, plan=plan)
+    try:
+        report = load_plan_table(
+            form.cleaned_data["file"], plan, by=request.user, **_import_options(form)
+        )
+    except PlanNotEmptyError as exc:
+        form.add_error(
+            "replace",
+            ngettext(
+                "This plan already has %(count)d action. Tick this box to update the plan from the file.",
+                "This plan already has %(count)d actions. Tick this box to update the plan from the file.",
+                exc.actions,
+            )
+            % {"count": exc.actions},
+        )
+        return _render_import(request, form, plan=plan)
+    except PlanTableError as exc:
+        return _render_import(request, form, plan=plan, error=exc)
+    if report.dry_run:
+        return _render_import(request, form, plan=plan, report=report)
+    for line in report.lines():
+        messages.info(request, line)
+    messages.success(request, _("The plan table was imported."))
+    return redirect(_plan_edit_url(plan))
+
+
+@login_required
+def plan_import_new(request: HttpRequest) -> HttpResponse:
+    """Create a draft plan and fill it from a table, both or neither."""
+    _require_manager(request)
+    form = NewPlanFromTableForm(request.POST or None, request.FILES or None)
+    if request.method != "POST" or not form.is_valid():
+        return _render_import(request, form)
+    data = form.cleaned_data
+    try:
+        with transaction.atomic():
+            plan = create_plan(
+                by=request.user,
+                code=data["code"],
+                country=data["country"],
+                status=Plan.Status.DRAFT,
+                **{f"title_{data['language']}": data["title"]},
+            )
+            report = load_plan_table(data["file"], plan, by=request.user, **_import_options(form))
+            if report.dry_run:
+                transaction.set_rollback(True)
+    except PlanTableError as exc:
+        return _render_import(request, form, error=exc)
+    except ValidationError as exc:
+        _add_errors(form, exc)
+        return _render_import(request, form)
+    if report.dry_run:
+        return _render_import(request, form, report=report)
+    for line in report.lines():
+        messages.info(request, line)
+    messages.success(
+        request, _("The draft plan was created from the table. Check it, then set its status.")
+    )
+    return redirect(_plan_edit_url(plan))
