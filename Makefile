@@ -2,8 +2,9 @@
 SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
-UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
-RUN := $(UV) run --frozen
+# Looked up each time it is used, so that it finds uv once the `uv` target has installed it.
+UV = $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+RUN = $(UV) run --frozen
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -15,8 +16,8 @@ run: install migrate demo ## Install, migrate, load the demo plan once, serve on
 	$(RUN) python manage.py runserver $(HOST):$(PORT)
 
 uv:
-	@command -v uv >/dev/null 2>&1 || [ -x "$(HOME)/.local/bin/uv" ] || python3 -m pip install --quiet uv
-	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || { echo "uv was not installed" >&2; exit 1; }
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	@$(UV) --version >/dev/null || { echo "uv could not be installed" >&2; exit 1; }
 
 install: uv
 	$(UV) sync --frozen

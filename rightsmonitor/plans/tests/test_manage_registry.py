@@ -122,3 +122,14 @@ def test_agency_list_query_count(coordinator, django_assert_max_num_queries) -> 
         AgencyFactory(abbreviation=f"X{n}")
     with django_assert_max_num_queries(8):
         assert client.get("/manage/agencies/").status_code == 200
+
+
+def test_instrument_list_query_count(coordinator, django_assert_max_num_queries) -> None:
+    client = client_for(coordinator)
+    InstrumentFactory()
+    with django_assert_max_num_queries(6):
+        client.get("/manage/instruments/")
+    for _n in range(40):
+        InstrumentFactory()
+    with django_assert_max_num_queries(6):
+        assert client.get("/manage/instruments/").status_code == 200
