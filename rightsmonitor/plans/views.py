@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -468,27 +469,45 @@ def action_history(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 # Registry: agencies and legal instruments -------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Registry:
+    """A managed list with a staff list page and one form for creating and editing rows."""
+
+    model: type[Agency] | type[Instrument]
+    form: type[AgencyForm] | type[InstrumentForm]
+    save: Callable[..., Any]
+    template: str
+    list_url_name: str
+
+
+AGENCIES = _Registry(
+    Agency, AgencyForm, save_agency, "manage/agency_form.html", "manage:agency_list"
+)
+INSTRUMENTS = _Registry(
+    Instrument,
+    InstrumentForm,
+    save_instrument,
+    "manage/instrument_form.html",
+    "manage:instrument_list",
+)
+
+
 def _registry_form(
-    request: HttpRequest,
-    form_class: type[AgencyForm] | type[InstrumentForm],
-    instance: Agency | Instrument,
-    save: Callable[..., Any],
-    *,
-    template: str,
-    list_url: str,
+    request: HttpRequest, registry: _Registry, pk: int | None = None
 ) -> HttpResponse:
-    """Create or edit one row of a managed list; the action named by ``save`` writes it."""
+    """Create (no pk) or edit one row of a managed list; the registry's action writes it."""
     _require_manager(request)
-    form = form_class(request.POST or None, instance=instance)
+    instance = get_object_or_404(registry.model, pk=pk) if pk else registry.model()
+    form = registry.form(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
-            save(form.instance, by=request.user)
+            registry.save(form.instance, by=request.user)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
-            return redirect(list_url)
-    return render(request, template, {"form": form, "object": instance if instance.pk else None})
+            return redirect(registry.list_url_name)
+    return render(request, registry.template, {"form": form, "object": instance if pk else None})
 
 
 @login_required
@@ -502,60 +521,29 @@ def agency_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def agency_create(request: HttpRequest) -> HttpResponse:
-    return _registry_form(
-        request,
-        AgencyForm,
-        Agency(),
-        save_agency,
-        template="manage/agency_form.html",
-        list_url=reverse("manage:agency_list"),
-    )
+    return _registry_form(request, AGENCIES)
 
 
 @login_required
 def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _registry_form(
-        request,
-        AgencyForm,
-        get_object_or_404(Agency, pk=pk),
-        save_agency,
-        template="manage/agency_form.html",
-        list_url=reverse("manage:agency_list"),
-    )
+    return _registry_form(request, AGENCIES, pk)
 
 
 @login_required
 def instrument_list(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
-    return render(
-        request,
-        "manage/instrument_list.html",
-        {"instruments": Instrument.objects.order_by("-date")},
-    )
+    instruments = Instrument.objects.order_by("-date", "number")
+    return render(request, "manage/instrument_list.html", {"instruments": instruments})
 
 
 @login_required
 def instrument_create(request: HttpRequest) -> HttpResponse:
-    return _registry_form(
-        request,
-        InstrumentForm,
-        Instrument(),
-        save_instrument,
-        template="manage/instrument_form.html",
-        list_url=reverse("manage:instrument_list"),
-    )
+    return _registry_form(request, INSTRUMENTS)
 
 
 @login_required
 def instrument_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _registry_form(
-        request,
-        InstrumentForm,
-        get_object_or_404(Instrument, pk=pk),
-        save_instrument,
-        template="manage/instrument_form.html",
-        list_url=reverse("manage:instrument_list"),
-    )
+    return _registry_form(request, INSTRUMENTS, pk)
 
 
 @login_required
