@@ -69,3 +69,6 @@ vendor:
 
 clean:
 	rm -rf var/ .mypy_cache .ruff_cache
+
+bench: install ## Scaling of pages, API and plan tables, as ratios against a baseline in the same run
+	$(RUN) python bench/run.py
