@@ -29,6 +29,8 @@ def test_coordinator_reorders_and_edits(page: Page, demo_plan: Plan, axe: Axe) -
     assert moved.value.ok
     expect(sections.first).to_have_text(re.compile(r"^2\. "))
     expect(sections.nth(1)).to_have_text(re.compile(r"^1\. "))
+    # Keyboard focus stays on the pressed button, which moved with its section.
+    expect(page.get_by_role("button", name="Down (section 1)")).to_be_focused()
 
     # Edit action 1.1: a Russian deadline and a new list of agencies.
     page.get_by_role("link", name=re.compile(r"^Edit \(action 1\.1\)")).click()
