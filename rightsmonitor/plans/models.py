@@ -7,6 +7,8 @@ app of ours. Texts that a plan publishes are translatable (one column per langua
 
 from __future__ import annotations
 
+import functools
+import gettext as gettext_module
 from datetime import date
 
 import pycountry
@@ -15,6 +17,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -30,9 +33,19 @@ def validate_country(code: str) -> None:
         )
 
 
+@functools.cache
+def _country_names(language: str) -> gettext_module.NullTranslations:
+    return gettext_module.translation(
+        "iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True
+    )
+
+
 def country_name(code: str) -> str:
+    """The country's name in the active language (pycountry ships the ISO translations)."""
     country = pycountry.countries.get(alpha_3=code)
-    return getattr(country, "name", code) if country else code
+    if country is None:
+        return code
+    return _country_names(get_language() or "en").gettext(country.name)
 
 
 class Instrument(models.Model):
@@ -69,7 +82,11 @@ class Instrument(models.Model):
         verbose_name_plural = _("legal instruments")
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} No. {self.number} ({self.date:%d.%m.%Y})"
+        return str(_("%(kind)s No. %(number)s of %(date)s")) % {
+            "kind": self.get_kind_display(),
+            "number": self.number,
+            "date": self.date.strftime("%d.%m.%Y"),
+        }
 
 
 class AgencyQuerySet(models.QuerySet["Agency"]):
