@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "rightsmonitor.core",
     "rightsmonitor.plans",
     "rightsmonitor.accounts",
+    "rightsmonitor.reporting",
     "rightsmonitor.portal",
     "rightsmonitor.api",
 ]
@@ -215,6 +216,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 PLAN_IMPORT_MAX_BYTES = envint("PLAN_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+REMINDER_DAYS = [int(d) for d in envlist("REMINDER_DAYS", "30,7,1")]
 
 _email = email_settings(envstr("EMAIL_URL", "console://"))
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]

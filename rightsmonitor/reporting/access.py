@@ -1,0 +1,94 @@
+"""Who may see, write and review progress reports. Pages, the API and commands ask here.
+
+- Coordinators and administrators see every report and review them.
+- A focal point writes and submits the reports of their own agency, and sees the contributions
+  of co-executors on actions their agency leads (to consolidate them).
+- An agency's validating authority sees and signs off that agency's reports.
+- Everyone may read accepted reports of public plans; nobody else's drafts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from rightsmonitor.core.roles import is_staff_role
+from rightsmonitor.plans.models import Action, ActionAgency, PlanQuerySet
+from rightsmonitor.reporting.models import (
+    AgencyReportingSettings,
+    ProgressReport,
+    ProgressReportQuerySet,
+)
+from rightsmonitor.reporting.workflow import EDITABLE_STATES, Actor, ReportState, Transition
+
+
+def _agency_id(user: Any) -> int | None:
+    if getattr(user, "is_authenticated", False) and user.is_active and user.role == "focal_point":
+        return int(user.agency_id) if user.agency_id else None
+    return None
+
+
+def validated_agency_ids(user: Any) -> set[int]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    return set(
+        AgencyReportingSettings.objects.filter(validating_authority=user).values_list(
+            "agency_id", flat=True
+        )
+    )
+
+
+def reports_for_user(user: Any) -> ProgressReportQuerySet:
+    reports = ProgressReport.objects.all()
+    if is_staff_role(user):
+        return reports
+    visible = Q(state=ReportState.ACCEPTED, action__plan__status__in=PlanQuerySet.PUBLIC_STATUSES)
+    agency_id = _agency_id(user)
+    if agency_id:
+        led_actions = ActionAgency.objects.filter(agency_id=agency_id, role=ActionAgency.Role.LEAD)
+        visible |= Q(agency_id=agency_id) | Q(action__in=led_actions.values("action_id"))
+    validated = validated_agency_ids(user)
+    if validated:
+        visible |= Q(agency_id__in=validated)
+    return reports.filter(visible)
+
+
+def can_view_report(user: Any, report: ProgressReport) -> bool:
+    return reports_for_user(user).filter(pk=report.pk).exists()
+
+
+def is_author(user: Any, report: ProgressReport) -> bool:
+    return _agency_id(user) == report.agency_id
+
+
+def is_validator(user: Any, report: ProgressReport) -> bool:
+    return report.agency_id in validated_agency_ids(user)
+
+
+def can_edit_report(user: Any, report: ProgressReport) -> bool:
+    """Change the text and the evidence: the author, while the report is a draft or returned."""
+    return is_author(user, report) and report.state in EDITABLE_STATES
+
+
+def can_take(user: Any, report: ProgressReport, transition: Transition) -> bool:
+    checks = {
+        Actor.AUTHOR: is_author,
+        Actor.VALIDATOR: is_validator,
+        Actor.COORDINATOR: lambda u, _r: is_staff_role(u),
+    }
+    return checks[transition.actor](user, report)
+
+
+def can_report_on(user: Any, action: Action) -> bool:
+    """Start a report: a focal point of an agency responsible for the action."""
+    agency_id = _agency_id(user)
+    return agency_id is not None and action.assignments.filter(agency_id=agency_id).exists()
+
+
+def can_review(user: Any) -> bool:
+    return is_staff_role(user)
+
+
+def can_set_monitoring(user: Any) -> bool:
+    return is_staff_role(user)
