@@ -276,13 +276,20 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Rights Monitor API",
-    "DESCRIPTION": "Read access to national human rights action plans: plans, sections, "
-    "actions, agencies and legal instruments.",
+    "DESCRIPTION": "National human rights action plans: plans, sections, actions, agencies and "
+    "legal instruments (read); progress reports, their review workflow and the monitoring status "
+    "of actions (read and write, with a session).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",
     "SWAGGER_UI_FAVICON_HREF": "/static/favicon.svg",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ReportStateEnum": "rightsmonitor.reporting.workflow.ReportState",
+        "ReportKindEnum": "rightsmonitor.reporting.models.ProgressReport.Kind",
+        "ImplementationStatusEnum": "rightsmonitor.reporting.models.ImplementationStatus",
+        "TransitionNameEnum": "rightsmonitor.reporting.workflow.TRANSITION_NAMES",
+    },
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -4,7 +4,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from rightsmonitor.api import views
+from rightsmonitor.api import reporting, views
 
 router = DefaultRouter()
 router.register("plans", views.PlanViewSet, basename="plan")
@@ -12,9 +12,12 @@ router.register("sections", views.SectionViewSet, basename="section")
 router.register("actions", views.ActionViewSet, basename="action")
 router.register("agencies", views.AgencyViewSet, basename="agency")
 router.register("instruments", views.InstrumentViewSet, basename="instrument")
+router.register("reports", reporting.ReportViewSet, basename="report")
+router.register("periods", reporting.ReportingPeriodViewSet, basename="period")
 
 v1: list[URLPattern | URLResolver] = [
     path("", include(router.urls)),
+    *reporting.urlpatterns,
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
 ]
 

@@ -1,4 +1,8 @@
-"""Public pages: anyone may read plans that are in force, completed or superseded."""
+"""Public pages: anyone may read plans that are in force, completed or superseded.
+
+Action pages also show the coordinator's verdict (assessed status, off monitoring and why)
+and the accepted consolidated reports: what the plan's implementation looks like, publicly.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,9 @@ from rightsmonitor.plans.access import (
     plans_for_user,
 )
 from rightsmonitor.plans.models import Action, Agency, Plan, PlanQuerySet
+from rightsmonitor.reporting.access import reports_for_user
+from rightsmonitor.reporting.models import ProgressReport
+from rightsmonitor.reporting.workflow import ReportState
 
 
 def _plans_with_counts(request: HttpRequest) -> PlanQuerySet:
@@ -53,8 +60,9 @@ def _get_plan(request: HttpRequest, code: str) -> Plan:
 
 def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
     plan = _get_plan(request, code)
+    # With each action's monitoring row (a join, not a query per action) for a status badge.
     sections = plan.sections.prefetch_related(
-        Prefetch("actions", queryset=Action.objects.with_related())
+        Prefetch("actions", queryset=Action.objects.with_related().select_related("monitoring"))
     )
     amendments = plan.amendments.select_related("instrument")
     return render(
@@ -72,12 +80,29 @@ def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
 def action_detail(request: HttpRequest, code: str, number: str) -> HttpResponse:
     plan = _get_plan(request, code)
     action = get_object_or_404(
-        Action.objects.with_related().prefetch_related("themes__parent"), plan=plan, number=number
+        Action.objects.with_related()
+        .select_related("monitoring")
+        .prefetch_related("themes__parent"),
+        plan=plan,
+        number=number,
+    )
+    accepted_reports = (
+        reports_for_user(request.user)
+        .filter(action=action, kind=ProgressReport.Kind.CONSOLIDATED, state=ReportState.ACCEPTED)
+        .select_related("agency", "period")
+        .order_by("-period__end")
     )
     return render(
         request,
         "portal/action_detail.html",
-        {"plan": plan, "action": action, "can_edit": can_edit_plan(request.user, plan)},
+        {
+            "plan": plan,
+            "action": action,
+            # None until the coordinator first assesses the action.
+            "monitoring": getattr(action, "monitoring", None),
+            "accepted_reports": accepted_reports,
+            "can_edit": can_edit_plan(request.user, plan),
+        },
     )
 
 
@@ -106,6 +131,7 @@ def agency_detail(request: HttpRequest, abbreviation: str) -> HttpResponse:
         actions_for_user(request.user)
         .filter(assignments__agency=agency)
         .with_related()
+        .select_related("monitoring")
         .order_by("plan__code", "section__order", "order")
     )
     return render(request, "portal/agency_detail.html", {"agency": agency, "actions": actions})

@@ -2,7 +2,8 @@
 
 - Coordinators and administrators see every report and review them.
 - A focal point writes and submits the reports of their own agency, and sees the contributions
-  of co-executors on actions their agency leads (to consolidate them).
+  of co-executors on actions their agency leads (to consolidate them), whatever their state.
+  A co-executor does not see the lead's consolidated report before it is accepted.
 - An agency's validating authority sees and signs off that agency's reports.
 - Everyone may read accepted reports of public plans; nobody else's drafts.
 """
@@ -20,7 +21,13 @@ from rightsmonitor.reporting.models import (
     ProgressReport,
     ProgressReportQuerySet,
 )
-from rightsmonitor.reporting.workflow import EDITABLE_STATES, Actor, ReportState, Transition
+from rightsmonitor.reporting.workflow import (
+    EDITABLE_STATES,
+    Actor,
+    ReportState,
+    Transition,
+    available_transitions,
+)
 
 
 def _agency_id(user: Any) -> int | None:
@@ -30,13 +37,25 @@ def _agency_id(user: Any) -> int | None:
 
 
 def validated_agency_ids(user: Any) -> set[int]:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    """The agencies whose reports ``user`` signs off (as long as they still work there)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or not user.agency_id:
         return set()
     return set(
-        AgencyReportingSettings.objects.filter(validating_authority=user).values_list(
-            "agency_id", flat=True
-        )
+        AgencyReportingSettings.objects.filter(
+            validating_authority=user, agency_id=user.agency_id
+        ).values_list("agency_id", flat=True)
     )
+
+
+def sign_off_required(agency_id: int) -> bool:
+    """Whether the agency's reports go to its validating authority before submission.
+
+    Agencies without reporting settings have not named a validating authority: they submit
+    directly. Once settings exist, the sign-off step is on unless they turn it off.
+    """
+    return AgencyReportingSettings.objects.filter(
+        agency_id=agency_id, sign_off_required=True
+    ).exists()
 
 
 def reports_for_user(user: Any) -> ProgressReportQuerySet:
@@ -47,7 +66,9 @@ def reports_for_user(user: Any) -> ProgressReportQuerySet:
     agency_id = _agency_id(user)
     if agency_id:
         led_actions = ActionAgency.objects.filter(agency_id=agency_id, role=ActionAgency.Role.LEAD)
-        visible |= Q(agency_id=agency_id) | Q(action__in=led_actions.values("action_id"))
+        visible |= Q(agency_id=agency_id) | Q(
+            kind=ProgressReport.Kind.CONTRIBUTION, action__in=led_actions.values("action_id")
+        )
     validated = validated_agency_ids(user)
     if validated:
         visible |= Q(agency_id__in=validated)
@@ -78,6 +99,16 @@ def can_take(user: Any, report: ProgressReport, transition: Transition) -> bool:
         Actor.COORDINATOR: lambda u, _r: is_staff_role(u),
     }
     return checks[transition.actor](user, report)
+
+
+def transitions_for(user: Any, report: ProgressReport) -> list[Transition]:
+    """The transitions ``user`` may take on ``report`` now: the buttons a page shows."""
+    possible = available_transitions(
+        report.state,
+        sign_off_required=sign_off_required(report.agency_id),
+        times_returned=report.times_returned,
+    )
+    return [transition for transition in possible if can_take(user, report, transition)]
 
 
 def can_report_on(user: Any, action: Action) -> bool:

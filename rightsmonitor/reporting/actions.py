@@ -3,12 +3,24 @@
 Each runs in one transaction, checks permissions through ``reporting.access`` and the workflow
 table, saves, writes its immutable audit row, and queues notifications to run on commit.
 Pages, the API and commands call these; nothing else saves reporting objects.
+
+Errors callers handle:
+
+- ``PermissionDenied``: the user may not do this to this object (a 403 or 404 for pages).
+- ``ValidationError``: the user may, but not now or not with this input; the message says why
+  (codes: ``invalid_transition``, ``not_editable``, ``comment_required``, ``off_monitoring``,
+  and the evidence codes of ``reporting.evidence``).
+- ``ConcurrentEditError``: someone else changed the object since the caller loaded it (the
+  ``expected_version`` the caller passes). Nothing was changed; reload and apply again.
+
+Functions that take a report lock its row and work on a fresh copy; on success the caller's
+instance is updated to match (so ``report.state`` is current), on failure it is left alone.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from pathlib import PurePath
 from typing import Any
@@ -18,9 +30,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rightsmonitor.core.locking import claim_version
+from rightsmonitor.accounts.models import Role, User
+from rightsmonitor.core.locking import ConcurrentEditError, claim_version
 from rightsmonitor.plans.models import Action, ActionAgency, Agency, Plan
 from rightsmonitor.reporting import access
 from rightsmonitor.reporting.evidence import sniff_upload
@@ -36,7 +50,7 @@ from rightsmonitor.reporting.models import (
     ReportingSchedule,
     ReportTransition,
 )
-from rightsmonitor.reporting.workflow import ReportState, find_transition
+from rightsmonitor.reporting.workflow import EDITABLE_STATES, ReportState, find_transition
 
 REPORT_FIELDS = frozenset(
     {"narrative", "proposed_status", "document_type", "document_number", "document_date"}
@@ -69,20 +83,19 @@ def period_bounds(day: date, frequency: str) -> tuple[date, date]:
 def set_schedule(
     plan: Plan, *, frequency: str, submission_days: int, review_days: int, by: Any
 ) -> ReportingSchedule:
+    """Set how often the plan is reported on. Existing periods keep their dates."""
     if not access.can_review(by):
         raise PermissionDenied
+    schedule = ReportingSchedule.objects.filter(plan=plan).first() or ReportingSchedule(plan=plan)
+    schedule.frequency = frequency
+    schedule.submission_days = submission_days
+    schedule.review_days = review_days
     if review_days < submission_days:
         raise ValidationError(
             {"review_days": _("The coordinator's deadline cannot come before the agencies'.")}
         )
-    schedule, _created = ReportingSchedule.objects.update_or_create(
-        plan=plan,
-        defaults={
-            "frequency": frequency,
-            "submission_days": submission_days,
-            "review_days": review_days,
-        },
-    )
+    schedule.full_clean()
+    schedule.save()
     return schedule
 
 
@@ -90,16 +103,26 @@ def set_schedule(
 def ensure_periods(plan: Plan, *, until: date) -> list[ReportingPeriod]:
     """Create the plan's reporting periods up to the one containing ``until``; idempotent.
 
-    Periods are calendar-aligned (years, half-years, quarters, months) and start with the one
-    containing the plan's start. Existing periods are left as they are.
+    Periods are calendar-aligned (years, half-years, quarters, months) of the plan's schedule
+    (annual, 10 and 25 days, if it has none). The first is the one containing the plan's start
+    (today if the plan has no start) and begins on the plan's start; none begins after the
+    plan's end. A period that would overlap an existing one is skipped, so existing periods
+    are never changed, and a change of frequency takes effect after the last existing period.
+    Returns the periods created, oldest first.
     """
+    # Serialise concurrent runs on the plan row (SQLite serialises all writers anyway).
+    list(Plan.objects.select_for_update().filter(pk=plan.pk).values_list("pk", flat=True))
     schedule = ReportingSchedule.objects.filter(plan=plan).first() or ReportingSchedule(plan=plan)
-    first_day = plan.period_start or until
+    first_day = plan.period_start or timezone.localdate()
+    existing = list(plan.reporting_periods.values_list("start", "end"))
     start, end = period_bounds(first_day, schedule.frequency)
-    existing = set(plan.reporting_periods.values_list("end", flat=True))
     created = []
     while start <= until and (plan.period_end is None or start <= plan.period_end):
-        if end not in existing:
+        if plan.period_start and start < plan.period_start:
+            start = plan.period_start
+        if not any(
+            start <= other_end and other_start <= end for other_start, other_end in existing
+        ):
             period = ReportingPeriod(
                 plan=plan,
                 start=start,
@@ -117,7 +140,7 @@ def ensure_periods(plan: Plan, *, until: date) -> list[ReportingPeriod]:
 # Reports -------------------------------------------------------------------------------------
 
 
-def _notify(users: Any, kind: str, text: str, url: str) -> None:
+def _notify(users: Iterable[Any], kind: str, text: str, url: str) -> None:
     """Queue in-app notifications to be written once the transaction commits."""
     recipients = [user for user in users if user is not None]
 
@@ -126,25 +149,73 @@ def _notify(users: Any, kind: str, text: str, url: str) -> None:
             Notification(user=user, kind=kind, text=text, url=url) for user in recipients
         )
 
-    transaction.on_commit(write)
+    if recipients:
+        transaction.on_commit(write)
 
 
 def report_url(report: ProgressReport) -> str:
     return reverse("reporting:report", args=[report.pk])
 
 
+def _locked(report: ProgressReport) -> ProgressReport:
+    """A fresh copy of the report, its row locked until the transaction ends."""
+    return (
+        ProgressReport.objects.select_for_update(of=("self",))
+        .select_related("agency", "action", "period")
+        .get(pk=report.pk)
+    )
+
+
+def _copy_into(target: ProgressReport, source: ProgressReport) -> None:
+    """Make the caller's instance show what was saved."""
+    for field in ProgressReport._meta.concrete_fields:
+        setattr(target, field.attname, getattr(source, field.attname))
+
+
+def _editable(report: ProgressReport, by: Any) -> ProgressReport:
+    """The locked report if ``by`` may change its text and files now.
+
+    Someone who is not an author of the agency gets PermissionDenied; an author whose report
+    has left the editable states gets a ValidationError that says so.
+    """
+    current = _locked(report)
+    if not access.is_author(by, current):
+        raise PermissionDenied
+    if current.state not in EDITABLE_STATES:
+        raise ValidationError(
+            _(
+                "This report is “%(state)s” and can no longer be changed. It can be changed "
+                "again if the coordinator returns it."
+            )
+            % {"state": current.get_state_display()},
+            code="not_editable",
+        )
+    return current
+
+
 @transaction.atomic
 def start_report(
     action: Action, agency: Agency, period: ReportingPeriod, *, by: Any
 ) -> ProgressReport:
-    """Open the agency's draft report on an action for a period (or return the existing one)."""
+    """Open the agency's draft report on an action for a period (or return the existing one).
+
+    The lead agency writes the consolidated report, a co-executor a contribution. Only a focal
+    point of ``agency`` may start it.
+    """
+    if not access.can_report_on(by, action) or by.agency_id != agency.pk:
+        raise PermissionDenied
     if period.plan_id != action.plan_id:
-        raise ValidationError(_("The period belongs to another plan."))
+        raise ValidationError(_("The period belongs to another plan."), code="wrong_plan")
     assignment = ActionAgency.objects.filter(action=action, agency=agency).first()
     if assignment is None:
-        raise ValidationError(_("This agency is not responsible for the action."))
-    if not (access.can_report_on(by, action) and by.agency_id == agency.pk):
-        raise PermissionDenied
+        raise ValidationError(
+            _("This agency is not responsible for the action."), code="not_responsible"
+        )
+    if ActionMonitoring.objects.filter(action=action, on_monitoring=False).exists():
+        raise ValidationError(
+            _("The action has been taken off monitoring: no more reports are due on it."),
+            code="off_monitoring",
+        )
     kind = (
         ProgressReport.Kind.CONSOLIDATED
         if assignment.role == ActionAgency.Role.LEAD
@@ -160,81 +231,126 @@ def start_report(
 def save_report(
     report: ProgressReport, fields: Mapping[str, Any], *, by: Any, expected_version: int | None
 ) -> ProgressReport:
-    """Change a draft; a stale ``expected_version`` raises ConcurrentEditError, nothing is lost."""
-    if not access.can_edit_report(by, report):
-        raise PermissionDenied
+    """Change a draft's text: a focal point of the report's agency, while draft or returned.
+
+    ``expected_version`` is the version the editor loaded (None: the version of ``report`` as
+    passed). If someone saved or moved the report since, ConcurrentEditError is raised and
+    nothing changes, so neither edit is lost: the caller shows both.
+    """
     unknown = set(fields) - REPORT_FIELDS
     if unknown:
         raise ValueError(f"not report fields: {sorted(unknown)}")
-    claim_version(report, expected_version)
+    current = _editable(report, by)
+    claim_version(current, report.version if expected_version is None else expected_version)
     for name, value in fields.items():
-        setattr(report, name, value)
-    report.author = by
-    report.full_clean()
-    report.save()
-    return report
+        setattr(current, name, value)
+    current.author = by
+    current.full_clean()
+    # claim_version has already written the new version.
+    current.save(update_fields=[*fields, "author", "updated_at"])
+    _copy_into(report, current)
+    return current
 
 
 @transaction.atomic
 def take_transition(
-    report: ProgressReport, name: str, *, by: Any, comment: str = ""
+    report: ProgressReport,
+    name: str,
+    *,
+    by: Any,
+    comment: str = "",
+    expected_version: int | None = None,
 ) -> ProgressReport:
-    """Move a report through the workflow and write the audit row."""
-    report = ProgressReport.objects.select_for_update().select_related("agency").get(pk=report.pk)
-    settings_row = getattr(report.agency, "reporting_settings", None)
-    sign_off_required = settings_row.sign_off_required if settings_row else False
+    """Move a report through the workflow and write the audit row.
+
+    Refusals, in this order: PermissionDenied if ``by`` may not see the report;
+    ConcurrentEditError if ``expected_version`` is given and the report has changed since
+    (so two coordinators pressing "accept" and "return" at once cannot both win, and nobody
+    accepts a text they have not seen); ValidationError ``invalid_transition`` if ``name`` is
+    not possible from the report's state; PermissionDenied if ``by`` is not the transition's
+    actor; ValidationError ``comment_required`` without a required comment.
+
+    Accepting a consolidated report sets the action's assessed status to the proposed status;
+    the coordinator may change it afterwards with ``set_assessed_status``.
+    """
+    current = _locked(report)
+    if not access.can_view_report(by, current):
+        raise PermissionDenied
+    if expected_version is not None and expected_version != current.version:
+        raise ConcurrentEditError(ConcurrentEditError.message)
     transition = find_transition(
         name,
-        report.state,
-        sign_off_required=sign_off_required,
-        times_returned=report.times_returned,
+        current.state,
+        sign_off_required=access.sign_off_required(current.agency_id),
+        times_returned=current.times_returned,
     )
     if transition is None:
         raise ValidationError(
-            _("“%(name)s” is not possible for a report that is %(state)s.")
-            % {"name": name, "state": report.get_state_display()},
+            _("“%(name)s” is not possible for a report that is “%(state)s”.")
+            % {"name": name, "state": current.get_state_display()},
             code="invalid_transition",
         )
-    if not access.can_take(by, report, transition):
+    if not access.can_take(by, current, transition):
         raise PermissionDenied
     comment = comment.strip()
     if transition.comment_required and not comment:
         raise ValidationError({"comment": _("Say what needs to change.")}, code="comment_required")
-    from_state = report.state
-    report.state = transition.target
+    from_state = current.state
+    current.state = transition.target
     if transition.target == ReportState.RETURNED:
-        report.times_returned += 1
-    report.version += 1
-    report.save(update_fields=["state", "times_returned", "version", "updated_at"])
+        current.times_returned += 1
+    current.version += 1
+    current.save(update_fields=["state", "times_returned", "version", "updated_at"])
     ReportTransition.objects.create(
-        report=report,
+        report=current,
         name=transition.name,
         from_state=from_state,
-        to_state=report.state,
+        to_state=current.state,
         actor=by,
         comment=comment,
     )
-    _notify_transition(report, transition.target)
-    return report
+    if (
+        transition.target == ReportState.ACCEPTED
+        and current.kind == ProgressReport.Kind.CONSOLIDATED
+    ):
+        _change_assessed_status(
+            current.action,
+            current.proposed_status,
+            by=by,
+            reason=_("Accepted report %(period)s") % {"period": current.period},
+        )
+    _notify_transition(current, transition.target)
+    _copy_into(report, current)
+    return current
+
+
+def _focal_points(agency: Agency) -> Iterable[User]:
+    return User.objects.filter(agency=agency, is_active=True, role=Role.FOCAL_POINT)
 
 
 def _notify_transition(report: ProgressReport, state: str) -> None:
     url = report_url(report)
     label = f"{report.action.number} ({report.agency.abbreviation})"
     if state == ReportState.RETURNED:
-        authors = report.agency.users.filter(is_active=True, role="focal_point")
         _notify(
-            authors,
+            _focal_points(report.agency),
             Notification.Kind.RETURNED,
             _("Report %(label)s was returned for revision.") % {"label": label},
             url,
         )
     elif state == ReportState.ACCEPTED:
-        authors = report.agency.users.filter(is_active=True, role="focal_point")
         _notify(
-            authors,
+            _focal_points(report.agency),
             Notification.Kind.ACCEPTED,
             _("Report %(label)s was accepted.") % {"label": label},
+            url,
+        )
+    elif state in (ReportState.SUBMITTED, ReportState.RESUBMITTED):
+        coordinators = User.objects.filter(is_active=True, role=Role.COORDINATOR)
+        _notify(
+            coordinators,
+            Notification.Kind.SUBMITTED,
+            _("Report %(label)s was submitted for review.") % {"label": label},
             url,
         )
 
@@ -253,11 +369,10 @@ def add_evidence_file(
     enclosing transaction after this returns is the one case left: ``prune_evidence_files``
     removes such files.)
     """
-    if not access.can_edit_report(by, report):
-        raise PermissionDenied
+    current = _editable(report, by)
     kind = sniff_upload(upload, max_bytes=settings.EVIDENCE_MAX_BYTES)
     evidence = Evidence(
-        report=report,
+        report=current,
         storage_key=secrets.token_hex(16),
         extension=kind.extension,
         original_name=PurePath(upload.name or "file").name[:255],
@@ -270,7 +385,7 @@ def add_evidence_file(
     try:
         evidence.full_clean()
         evidence.save()
-    except Exception:
+    except BaseException:
         evidence.file.delete(save=False)
         raise
     return evidence
@@ -280,20 +395,21 @@ def add_evidence_file(
 def add_evidence_link(
     report: ProgressReport, url: str, *, by: Any, description: str = ""
 ) -> Evidence:
-    if not access.can_edit_report(by, report):
-        raise PermissionDenied
+    current = _editable(report, by)
+    if not url.strip():
+        raise ValidationError({"url": _("Give the address of the page or document.")})
     evidence = Evidence(
-        report=report, url=url.strip(), description=description.strip(), added_by=by
+        report=current, url=url.strip(), description=description.strip(), added_by=by
     )
-    evidence.full_clean(exclude=["storage_key"])
+    evidence.full_clean()
     evidence.save()
     return evidence
 
 
 @transaction.atomic
 def remove_evidence(evidence: Evidence, *, by: Any) -> None:
-    if not access.can_edit_report(by, evidence.report):
-        raise PermissionDenied
+    """Remove a file or link; the file leaves the disk once the transaction commits."""
+    _editable(evidence.report, by)
     name = evidence.file.name
     storage = evidence.file.storage
     evidence.delete()
@@ -304,8 +420,11 @@ def remove_evidence(evidence: Evidence, *, by: Any) -> None:
 # The coordinator's verdict on an action ------------------------------------------------------
 
 
-def _monitoring(action: Action) -> ActionMonitoring:
+def _monitoring(action: Action, expected_version: int | None = None) -> ActionMonitoring:
+    """The action's monitoring row, locked; created with its defaults (version 1) if missing."""
     monitoring, _created = ActionMonitoring.objects.select_for_update().get_or_create(action=action)
+    if expected_version is not None and expected_version != monitoring.version:
+        raise ConcurrentEditError(ConcurrentEditError.message)
     return monitoring
 
 
@@ -317,18 +436,24 @@ def _record_change(
     )
 
 
-@transaction.atomic
-def set_assessed_status(
-    action: Action, status: str, *, by: Any, reason: str = ""
+def _change_assessed_status(
+    action: Action,
+    status: str,
+    *,
+    by: Any,
+    reason: str,
+    expected_version: int | None = None,
 ) -> ActionMonitoring:
-    if not access.can_set_monitoring(by):
-        raise PermissionDenied
-    if status not in ImplementationStatus.values:
-        raise ValidationError({"assessed_status": _("Choose a status from the list.")})
-    monitoring = _monitoring(action)
+    """Set the assessed status with its audit row (none if it does not change)."""
+    monitoring = _monitoring(action, expected_version)
     if monitoring.assessed_status != status:
         _record_change(
-            action, "assessed_status", monitoring.assessed_status, status, by=by, reason=reason
+            action,
+            MonitoringChange.Field.ASSESSED_STATUS,
+            monitoring.assessed_status,
+            status,
+            by=by,
+            reason=reason,
         )
         monitoring.assessed_status = status
         monitoring.version += 1
@@ -337,17 +462,39 @@ def set_assessed_status(
 
 
 @transaction.atomic
-def take_off_monitoring(action: Action, *, reason: str, by: Any) -> ActionMonitoring:
+def set_assessed_status(
+    action: Action,
+    status: str,
+    *,
+    by: Any,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> ActionMonitoring:
+    if not access.can_set_monitoring(by):
+        raise PermissionDenied
+    if status not in ImplementationStatus.values:
+        raise ValidationError({"assessed_status": _("Choose a status from the list.")})
+    return _change_assessed_status(
+        action, status, by=by, reason=reason.strip(), expected_version=expected_version
+    )
+
+
+@transaction.atomic
+def take_off_monitoring(
+    action: Action, *, reason: str, by: Any, expected_version: int | None = None
+) -> ActionMonitoring:
     if not access.can_set_monitoring(by):
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError(
             {"reason": _("Give the reason for taking the action off monitoring.")}
         )
-    monitoring = _monitoring(action)
+    monitoring = _monitoring(action, expected_version)
     if not monitoring.on_monitoring:
-        raise ValidationError(_("The action is already off monitoring."))
-    _record_change(action, "on_monitoring", True, False, by=by, reason=reason.strip())
+        raise ValidationError(_("The action is already off monitoring."), code="already_off")
+    _record_change(
+        action, MonitoringChange.Field.ON_MONITORING, True, False, by=by, reason=reason.strip()
+    )
     monitoring.on_monitoring = False
     monitoring.off_monitoring_reason = reason.strip()
     monitoring.version += 1
@@ -356,13 +503,17 @@ def take_off_monitoring(action: Action, *, reason: str, by: Any) -> ActionMonito
 
 
 @transaction.atomic
-def put_back_on_monitoring(action: Action, *, reason: str = "", by: Any) -> ActionMonitoring:
+def put_back_on_monitoring(
+    action: Action, *, reason: str = "", by: Any, expected_version: int | None = None
+) -> ActionMonitoring:
     if not access.can_set_monitoring(by):
         raise PermissionDenied
-    monitoring = _monitoring(action)
+    monitoring = _monitoring(action, expected_version)
     if monitoring.on_monitoring:
-        raise ValidationError(_("The action is already on monitoring."))
-    _record_change(action, "on_monitoring", False, True, by=by, reason=reason.strip())
+        raise ValidationError(_("The action is already on monitoring."), code="already_on")
+    _record_change(
+        action, MonitoringChange.Field.ON_MONITORING, False, True, by=by, reason=reason.strip()
+    )
     monitoring.on_monitoring = True
     monitoring.off_monitoring_reason = ""
     monitoring.version += 1

@@ -3,18 +3,30 @@
 A file named ``report.pdf`` must start like a PDF; a ``.docx`` or ``.xlsx`` must be a ZIP
 holding the parts Word or Excel write. A forged extension is refused, whatever the browser
 said the content type was.
+
+Files live under ``MEDIA_ROOT/evidence/`` with random names. ``orphan_evidence_files`` finds
+files no ``Evidence`` row names (left by a transaction that rolled back after the file was
+written); the ``prune_evidence_files`` command removes them.
 """
 
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from rightsmonitor.reporting.models import Evidence
+
+EVIDENCE_DIRECTORY = "evidence"
 
 
 @dataclass(frozen=True)
@@ -22,7 +34,7 @@ class FileKind:
     extension: str
     content_type: str
     magic: tuple[bytes, ...] = ()
-    zip_member_prefix: str = ""  # for Office files: a part the ZIP must contain
+    zip_members: tuple[str, ...] = ()  # for Office files: the parts the ZIP must contain
 
 
 KINDS = {
@@ -34,13 +46,13 @@ KINDS = {
         ".docx",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         (b"PK\x03\x04",),
-        "word/",
+        ("[Content_Types].xml", "word/document.xml"),
     ),
     ".xlsx": FileKind(
         ".xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         (b"PK\x03\x04",),
-        "xl/",
+        ("[Content_Types].xml", "xl/workbook.xml"),
     ),
 }
 ALLOWED_EXTENSIONS = tuple(sorted(KINDS))
@@ -68,7 +80,7 @@ def sniff_upload(upload: UploadedFile, *, max_bytes: int) -> FileKind:
     head = upload.read(8)
     upload.seek(0)
     if not any(head.startswith(magic) for magic in kind.magic) or (
-        kind.zip_member_prefix and not _zip_has(upload, kind.zip_member_prefix)
+        kind.zip_members and not _zip_has(upload, kind.zip_members)
     ):
         raise ValidationError(
             _("“%(name)s” is not a real %(type)s file: its content does not match its name.")
@@ -78,11 +90,38 @@ def sniff_upload(upload: UploadedFile, *, max_bytes: int) -> FileKind:
     return kind
 
 
-def _zip_has(upload: UploadedFile, prefix: str) -> bool:
+def _zip_has(upload: UploadedFile, members: tuple[str, ...]) -> bool:
     try:
         with zipfile.ZipFile(upload) as archive:
-            return any(member.startswith(prefix) for member in archive.namelist())
-    except zipfile.BadZipFile:
+            return set(members) <= set(archive.namelist())
+    except (zipfile.BadZipFile, EOFError, ValueError):
         return False
     finally:
         upload.seek(0)
+
+
+def stored_evidence_files(storage: Storage) -> Iterator[str]:
+    """The names of every file under the evidence directory of ``storage``."""
+    if not storage.exists(EVIDENCE_DIRECTORY):
+        return
+    pending = [EVIDENCE_DIRECTORY]
+    while pending:
+        directory = pending.pop()
+        subdirectories, files = storage.listdir(directory)
+        pending.extend(f"{directory}/{name}" for name in sorted(subdirectories))
+        yield from (f"{directory}/{name}" for name in sorted(files))
+
+
+def orphan_evidence_files(storage: Storage, *, older_than: timedelta) -> list[str]:
+    """Files under the evidence directory that no ``Evidence`` row names.
+
+    Only files last modified more than ``older_than`` ago count: a younger one may belong to
+    an upload whose transaction has not committed yet.
+    """
+    referenced = set(Evidence.objects.exclude(file="").values_list("file", flat=True))
+    cutoff = timezone.now() - older_than
+    return [
+        name
+        for name in stored_evidence_files(storage)
+        if name not in referenced and storage.get_modified_time(name) < cutoff
+    ]

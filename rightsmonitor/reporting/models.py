@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -55,6 +56,15 @@ class ReportingSchedule(models.Model):
     )
 
     class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(review_days__gte=models.F("submission_days")),
+                name="review_after_submission",
+                violation_error_message=_(
+                    "The coordinator's deadline cannot come before the agencies'."
+                ),
+            )
+        ]
         verbose_name = _("reporting schedule")
         verbose_name_plural = _("reporting schedules")
 
@@ -119,6 +129,24 @@ class AgencyReportingSettings(models.Model):
     def __str__(self) -> str:
         return str(self.agency)
 
+    def clean(self) -> None:
+        if self.sign_off_required and not self.validating_authority_id:
+            raise ValidationError(
+                {
+                    "validating_authority": _(
+                        "Name the validating authority, or turn the sign-off step off."
+                    )
+                }
+            )
+        if (
+            self.validating_authority_id
+            and self.validating_authority is not None
+            and self.validating_authority.agency_id != self.agency_id
+        ):
+            raise ValidationError(
+                {"validating_authority": _("The validating authority must work for the agency.")}
+            )
+
 
 class ProgressReportQuerySet(models.QuerySet["ProgressReport"]):
     def awaiting_review(self) -> ProgressReportQuerySet:
@@ -164,6 +192,7 @@ class ProgressReport(VersionedModel):
         settings.AUTH_USER_MODEL,
         verbose_name=_("author"),
         null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="progress_reports",
     )
@@ -202,7 +231,7 @@ class Evidence(models.Model):
 
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(_("file"), upload_to=evidence_path, blank=True, max_length=255)
-    storage_key = models.CharField(max_length=32, editable=False)
+    storage_key = models.CharField(max_length=32, editable=False, blank=True)  # files only
     extension = models.CharField(max_length=8, editable=False, blank=True)
     original_name = models.CharField(_("file name"), max_length=255, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
@@ -210,7 +239,7 @@ class Evidence(models.Model):
     url = models.URLField(_("link"), max_length=500, blank=True)
     description = models.CharField(_("description"), max_length=500, blank=True)
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     added_at = models.DateTimeField(auto_now_add=True)
 
@@ -227,6 +256,10 @@ class Evidence(models.Model):
     def __str__(self) -> str:
         return self.original_name or self.url
 
+    @property
+    def is_file(self) -> bool:
+        return bool(self.file)
+
 
 class ReportTransition(models.Model):
     """Immutable audit row: one per workflow transition of a report."""
@@ -236,7 +269,7 @@ class ReportTransition(models.Model):
     from_state = models.CharField(max_length=16, choices=ReportState.choices)
     to_state = models.CharField(max_length=16, choices=ReportState.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     at = models.DateTimeField(auto_now_add=True)
     comment = models.TextField(blank=True)
@@ -283,18 +316,24 @@ class ActionMonitoring(VersionedModel):
 class MonitoringChange(models.Model):
     """Immutable audit row: one per change of an action's assessed status or monitoring."""
 
+    class Field(models.TextChoices):
+        ASSESSED_STATUS = "assessed_status", _("Assessed status")
+        ON_MONITORING = "on_monitoring", _("On monitoring")
+
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="monitoring_changes")
-    field = models.CharField(max_length=32)
+    field = models.CharField(max_length=32, choices=Field.choices)
     old_value = models.CharField(max_length=32, blank=True)
     new_value = models.CharField(max_length=32)
     reason = models.TextField(blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["at", "pk"]
+        verbose_name = _("monitoring change")
+        verbose_name_plural = _("monitoring changes")
 
     def __str__(self) -> str:
         return f"{self.action_id}: {self.field} {self.old_value} → {self.new_value}"
@@ -303,6 +342,9 @@ class MonitoringChange(models.Model):
         if self.pk is not None:
             raise ValueError("Audit rows are immutable.")
         super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValueError("Audit rows are immutable.")
 
 
 class Notification(models.Model):
@@ -327,6 +369,8 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["user", "read_at"])]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
 
     def __str__(self) -> str:
         return self.text
@@ -342,6 +386,8 @@ class ReminderDigest(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "day"], name="one_digest_a_day")]
+        verbose_name = _("reminder digest")
+        verbose_name_plural = _("reminder digests")
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.day}"

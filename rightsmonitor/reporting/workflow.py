@@ -10,6 +10,10 @@ to, whether a comment is required, and a guard on the agency's settings or the r
                                                  ▼
     returned ──sign_off──▶ signed_off ──resubmit──▶ resubmitted ──accept / return──▶ …
       └──────────resubmit (no sign-off)───────────┘
+
+Whether an agency uses the sign-off step decides only how a report *leaves* ``draft`` or
+``returned``: a report that is already signed off can always be (re)submitted, so an agency
+that turns the step off while one of its reports is signed off does not strand that report.
 """
 
 from __future__ import annotations
@@ -78,7 +82,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         frozenset({S.SIGNED_OFF}),
         S.SUBMITTED,
         Actor.AUTHOR,
-        (Guard.SIGN_OFF_REQUIRED, Guard.FIRST_SUBMISSION),
+        (Guard.FIRST_SUBMISSION,),
     ),
     Transition(
         "submit",
@@ -94,7 +98,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         frozenset({S.SIGNED_OFF}),
         S.RESUBMITTED,
         Actor.AUTHOR,
-        (Guard.SIGN_OFF_REQUIRED, Guard.AFTER_RETURN),
+        (Guard.AFTER_RETURN,),
     ),
     Transition(
         "resubmit",

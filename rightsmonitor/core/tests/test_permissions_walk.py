@@ -6,6 +6,7 @@ A new URL without an expectation here fails the test: decide who may open it fir
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -14,6 +15,7 @@ from rightsmonitor.accounts.models import Invitation, Role
 from rightsmonitor.conftest import client_for
 from rightsmonitor.plans.models import Plan
 from rightsmonitor.plans.tests.factories import build_plan
+from rightsmonitor.reporting.actions import ensure_periods, start_report
 
 ROLES = ("public", "ngo_member", "focal_point_mia", "coordinator", "administrator")
 
@@ -98,21 +100,28 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "manage:instrument_create": STAFF,
     "manage:instrument_edit": STAFF,
     "admin:index": ADMIN_ONLY,
-    # Reporting (issue 4) is being built: these answer 404 until their pages land.
-    "reporting:my_tasks": NOT_FOUND,
-    "reporting:report_start": NOT_FOUND,
-    "reporting:report": NOT_FOUND,
-    "reporting:report_edit": NOT_FOUND,
-    "reporting:evidence_add": NOT_FOUND,
-    "reporting:evidence_download": NOT_FOUND,
-    "reporting:evidence_remove": NOT_FOUND,
-    "reporting:report_transition": NOT_FOUND,
-    "reporting:notifications": NOT_FOUND,
-    "reporting:dashboard": NOT_FOUND,
-    "reporting:action_timeline": NOT_FOUND,
-    "reporting:action_monitoring": NOT_FOUND,
-    "reporting:plan_schedule": NOT_FOUND,
-    "reporting:agency_settings": NOT_FOUND,
+    "reporting:my_tasks": (302, 403, 200, 302, 302),
+    "reporting:notifications": SIGNED_IN,
+    "reporting:report": (302, 404, 200, 200, 200),  # MIA's draft: hidden from others
+    "reporting:report_edit": (302, 404, 200, 403, 403),  # only the author edits
+    "reporting:evidence_download": (302, 404, 404, 404, 404),  # no such evidence
+    "reporting:report_start": STAFF_POST_ONLY,
+    "reporting:evidence_add": STAFF_POST_ONLY,
+    "reporting:evidence_remove": STAFF_POST_ONLY,
+    "reporting:report_transition": STAFF_POST_ONLY,
+    "reporting:dashboard": STAFF,
+    "reporting:action_timeline": (302, 403, 200, 200, 200),  # MIA leads the walk's action
+    "reporting:action_monitoring": STAFF,
+    "reporting:plan_schedule": STAFF,
+    "reporting:agency_settings": STAFF,
+    "v1:report-list": OPEN,
+    "v1:period-list": OPEN,
+    "v1:period-detail": OPEN,
+    "v1:monitoring-list": OPEN,
+    "v1:monitoring-detail": OPEN,
+    "v1:report-detail": (404, 404, 200, 200, 200),
+    "v1:report-transitions": POST_ONLY,
+    "v1:report-evidence": POST_ONLY,
 }
 
 # URL names that are not pages of ours: format-suffix twins, media in DEBUG, admin's own views.
@@ -157,7 +166,11 @@ def world(db, administrator, coordinator, focal_point_mia, ngo_member) -> dict[s
         invited_by=coordinator,
         expires_at=Invitation.default_expiry(),
     )
+    (period,) = ensure_periods(plan, until=date(2022, 12, 31))
+    report = start_report(action, focal_point_mia.agency, period, by=focal_point_mia)
     return {
+        "period": period,
+        "report": report,
         "users": {
             "public": None,
             "ngo_member": ngo_member,
@@ -208,8 +221,13 @@ def _url(name: str, w: dict) -> str:  # type: ignore[type-arg]
         "manage:agency_edit": {"pk": w["agency"].pk},
         "manage:instrument_edit": {"pk": w["instrument"].pk},
         "reporting:report_start": {"action_pk": action.pk, "period_pk": 1},
-        "reporting:report": {"pk": 1},
-        "reporting:report_edit": {"pk": 1},
+        "v1:report-detail": {"pk": w["report"].pk},
+        "v1:report-transitions": {"pk": w["report"].pk},
+        "v1:report-evidence": {"pk": w["report"].pk},
+        "v1:period-detail": {"pk": w["period"].pk},
+        "v1:monitoring-detail": {"action_id": action.pk},
+        "reporting:report": {"pk": w["report"].pk},
+        "reporting:report_edit": {"pk": w["report"].pk},
         "reporting:evidence_add": {"pk": 1},
         "reporting:evidence_download": {"pk": 1, "evidence_pk": 1},
         "reporting:evidence_remove": {"pk": 1, "evidence_pk": 1},
