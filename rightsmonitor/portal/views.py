@@ -90,6 +90,7 @@ def action_detail(request: HttpRequest, code: str, number: str) -> HttpResponse:
         reports_for_user(request.user)
         .filter(action=action, kind=ProgressReport.Kind.CONSOLIDATED, state=ReportState.ACCEPTED)
         .select_related("agency", "period")
+        .prefetch_related("evidence")
         .order_by("-period__end")
     )
     return render(

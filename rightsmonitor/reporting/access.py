@@ -30,7 +30,8 @@ from rightsmonitor.reporting.workflow import (
 )
 
 
-def _agency_id(user: Any) -> int | None:
+def reporting_agency_id(user: Any) -> int | None:
+    """The agency ``user`` writes reports for: their own, if they are an active focal point."""
     if getattr(user, "is_authenticated", False) and user.is_active and user.role == "focal_point":
         return int(user.agency_id) if user.agency_id else None
     return None
@@ -63,7 +64,7 @@ def reports_for_user(user: Any) -> ProgressReportQuerySet:
     if is_staff_role(user):
         return reports
     visible = Q(state=ReportState.ACCEPTED, action__plan__status__in=PlanQuerySet.PUBLIC_STATUSES)
-    agency_id = _agency_id(user)
+    agency_id = reporting_agency_id(user)
     if agency_id:
         led_actions = ActionAgency.objects.filter(agency_id=agency_id, role=ActionAgency.Role.LEAD)
         visible |= Q(agency_id=agency_id) | Q(
@@ -80,7 +81,7 @@ def can_view_report(user: Any, report: ProgressReport) -> bool:
 
 
 def is_author(user: Any, report: ProgressReport) -> bool:
-    return _agency_id(user) == report.agency_id
+    return reporting_agency_id(user) == report.agency_id
 
 
 def is_validator(user: Any, report: ProgressReport) -> bool:
@@ -113,7 +114,7 @@ def transitions_for(user: Any, report: ProgressReport) -> list[Transition]:
 
 def can_report_on(user: Any, action: Action) -> bool:
     """Start a report: a focal point of an agency responsible for the action."""
-    agency_id = _agency_id(user)
+    agency_id = reporting_agency_id(user)
     return agency_id is not None and action.assignments.filter(agency_id=agency_id).exists()
 
 
@@ -123,3 +124,16 @@ def can_review(user: Any) -> bool:
 
 def can_set_monitoring(user: Any) -> bool:
     return is_staff_role(user)
+
+
+def can_view_action_timeline(user: Any, action: Action) -> bool:
+    """Staff; focal points and validating authorities of an agency responsible for the action.
+
+    ``action.assignments`` is expected to be prefetched.
+    """
+    if can_review(user):
+        return True
+    if can_report_on(user, action):
+        return True
+    validated = validated_agency_ids(user)
+    return any(assignment.agency_id in validated for assignment in action.assignments.all())

@@ -35,11 +35,13 @@ from django.utils.translation import gettext as _
 
 from rightsmonitor.accounts.models import Role, User
 from rightsmonitor.core.locking import ConcurrentEditError, claim_version
+from rightsmonitor.plans.actions import record_actor
 from rightsmonitor.plans.models import Action, ActionAgency, Agency, Plan
 from rightsmonitor.reporting import access
 from rightsmonitor.reporting.evidence import sniff_upload
 from rightsmonitor.reporting.models import (
     ActionMonitoring,
+    AgencyReportingSettings,
     Evidence,
     Frequency,
     ImplementationStatus,
@@ -95,8 +97,38 @@ def set_schedule(
             {"review_days": _("The coordinator's deadline cannot come before the agencies'.")}
         )
     schedule.full_clean()
+    record_actor(schedule, by)
     schedule.save()
     return schedule
+
+
+@transaction.atomic
+def update_agency_settings(
+    agency: Agency, *, sign_off_required: bool, validating_authority: User | None, by: Any
+) -> AgencyReportingSettings:
+    """Name the agency's validating authority and turn its sign-off step on or off.
+
+    The history row of ``AgencyReportingSettings`` records who changed it and when.
+    """
+    if not access.can_review(by):
+        raise PermissionDenied
+    if validating_authority is not None and not (
+        validating_authority.is_active
+        and validating_authority.role == Role.FOCAL_POINT
+        and validating_authority.agency_id == agency.pk
+    ):
+        raise ValidationError(
+            {"validating_authority": _("Choose an active focal point of this agency.")}
+        )
+    row = AgencyReportingSettings.objects.select_for_update().filter(
+        agency=agency
+    ).first() or AgencyReportingSettings(agency=agency)
+    row.sign_off_required = sign_off_required
+    row.validating_authority = validating_authority
+    row.full_clean()  # the model refuses sign-off without a validating authority
+    record_actor(row, by)
+    row.save()
+    return row
 
 
 @transaction.atomic
@@ -519,3 +551,15 @@ def put_back_on_monitoring(
     monitoring.version += 1
     monitoring.save()
     return monitoring
+
+
+def mark_notifications_read(user: Any, *, up_to: int | None = None) -> int:
+    """Mark the reader's own unread notices read; those newer than ``up_to`` stay unread.
+
+    ``up_to`` is the newest notice the page showed, so what arrived after the page was drawn
+    is not marked unseen. Returns how many were marked.
+    """
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if up_to is not None:
+        unread = unread.filter(pk__lte=up_to)
+    return unread.update(read_at=timezone.now())

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from rightsmonitor.core.locking import VersionedModel
 from rightsmonitor.plans.models import Action, Agency, Plan
@@ -54,6 +55,7 @@ class ReportingSchedule(models.Model):
     review_days = models.PositiveSmallIntegerField(
         _("days for the coordinator after the period ends"), default=25
     )
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
@@ -121,6 +123,7 @@ class AgencyReportingSettings(models.Model):
         related_name="validates_for",
         help_text=_("The deputy head who vouches for the agency's reports."),
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("agency reporting settings")

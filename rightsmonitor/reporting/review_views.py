@@ -19,7 +19,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -30,16 +29,15 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from rightsmonitor.accounts.models import Role, User
+from rightsmonitor.accounts.models import User
 from rightsmonitor.core.locking import ConcurrentEditError
 from rightsmonitor.plans.models import Action, Agency, Plan, Section
 from rightsmonitor.reporting.access import (
-    can_report_on,
     can_review,
     can_set_monitoring,
+    can_view_action_timeline,
     reports_for_user,
     sign_off_required,
-    validated_agency_ids,
 )
 from rightsmonitor.reporting.actions import (
     ensure_periods,
@@ -47,6 +45,7 @@ from rightsmonitor.reporting.actions import (
     set_assessed_status,
     set_schedule,
     take_off_monitoring,
+    update_agency_settings,
 )
 from rightsmonitor.reporting.models import (
     ActionMonitoring,
@@ -286,20 +285,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 # Timeline --------------------------------------------------------------------------------------
 
 
-def _can_view_action_timeline(user: Any, action: Action) -> bool:
-    """Staff; focal points and validating authorities of an agency responsible for the action.
-
-    To move to ``reporting.access.can_view_action_timeline``. ``action.assignments`` is
-    expected to be prefetched.
-    """
-    if can_review(user):
-        return True
-    if can_report_on(user, action):
-        return True
-    validated = validated_agency_ids(user)
-    return any(assignment.agency_id in validated for assignment in action.assignments.all())
-
-
 @dataclass(frozen=True)
 class TimelineEntry:
     """One row of an action's timeline: a report started, a workflow step or a verdict."""
@@ -405,7 +390,7 @@ def _monitoring_of(action: Action) -> ActionMonitoring | None:
 @login_required
 def action_timeline(request: HttpRequest, action_pk: int) -> HttpResponse:
     action = get_object_or_404(Action.objects.with_related(), pk=action_pk)
-    if not _can_view_action_timeline(request.user, action):
+    if not can_view_action_timeline(request.user, action):
         raise PermissionDenied
     context = {
         "action": action,
@@ -580,31 +565,6 @@ def plan_schedule(request: HttpRequest, code: str) -> HttpResponse:
 # Agency settings -------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def _update_agency_settings(
-    agency: Agency, *, sign_off_required: bool, validating_authority: User | None, by: Any
-) -> AgencyReportingSettings:
-    """Stand-in for ``reporting.actions.update_agency_settings`` until it lands there."""
-    if not can_review(by):
-        raise PermissionDenied
-    if validating_authority is not None and not (
-        validating_authority.is_active
-        and validating_authority.role == Role.FOCAL_POINT
-        and validating_authority.agency_id == agency.pk
-    ):
-        raise ValidationError(
-            {"validating_authority": _("Choose an active focal point of this agency.")}
-        )
-    row = AgencyReportingSettings.objects.select_for_update().filter(
-        agency=agency
-    ).first() or AgencyReportingSettings(agency=agency)
-    row.sign_off_required = sign_off_required
-    row.validating_authority = validating_authority
-    row.full_clean()  # the model refuses sign-off without a validating authority
-    row.save()
-    return row
-
-
 @login_required
 def agency_settings(request: HttpRequest, agency_pk: int) -> HttpResponse:
     _require_reviewer(request)
@@ -621,7 +581,7 @@ def agency_settings(request: HttpRequest, agency_pk: int) -> HttpResponse:
     form = AgencySettingsForm(request.POST or None, agency=agency, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            _update_agency_settings(
+            update_agency_settings(
                 agency,
                 sign_off_required=form.cleaned_data["sign_off_required"],
                 validating_authority=form.cleaned_data["validating_authority"],

@@ -39,6 +39,7 @@ from rightsmonitor.reporting import access
 from rightsmonitor.reporting.actions import (
     add_evidence_file,
     add_evidence_link,
+    mark_notifications_read,
     remove_evidence,
     save_report,
     start_report,
@@ -188,20 +189,16 @@ def _task_sections(user: Any, today: date) -> tuple[list[TaskSection], list[int]
 
     The agencies are the focal point's own and any the user signs off for. Actions are those
     ``queries.monitored_actions`` names (plans in force, on monitoring, not closed); periods
-    are those open today plus earlier ones where the agency still has an unfinished report.
+    are those open today, and earlier ones for what is still to do there: reports never
+    started or not yet sent (they are overdue).
     """
-    own_agency = access._agency_id(user)
+    own_agency = access.reporting_agency_id(user)
     agency_ids = ({own_agency} if own_agency else set()) | access.validated_agency_ids(user)
     if not agency_ids:
         raise PermissionDenied
     actions = monitored_actions().filter(assignments__agency_id__in=agency_ids)
-    unfinished = ProgressReport.objects.filter(agency_id__in=agency_ids, state__in=UNFINISHED)
     periods = list(
-        (
-            ReportingPeriod.objects.open_on(today)
-            | ReportingPeriod.objects.filter(pk__in=unfinished.values("period_id"))
-        )
-        .filter(plan_id__in=actions.values("plan_id"))
+        ReportingPeriod.objects.filter(start__lte=today, plan_id__in=actions.values("plan_id"))
         .select_related("plan")
         .order_by("plan__code", "end")
     )
@@ -235,8 +232,8 @@ def _task_sections(user: Any, today: date) -> tuple[list[TaskSection], list[int]
                 continue
             report = reports.get((action.pk, assignment.agency_id, period.pk))
             finished = report is not None and report.state not in UNFINISHED
-            if not is_open and (report is None or finished):
-                continue  # an earlier period is shown only for what is still unfinished
+            if not is_open and finished:
+                continue  # an earlier period is shown only for what is still to do
             key = _section_key(report, sign_off_required=sign_off[assignment.agency_id])
             group = grouped[key].setdefault(period.pk, TaskGroup(plan=period.plan, period=period))
             group.tasks.append(
@@ -596,14 +593,6 @@ def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileRe
 # Notifications ---------------------------------------------------------------------------------
 
 
-def _mark_read(user: Any, up_to: int | None) -> int:
-    # Only the reader's own notices; what arrived after the page was shown stays unread.
-    unread = Notification.objects.filter(user=user, read_at__isnull=True)
-    if up_to is not None:
-        unread = unread.filter(pk__lte=up_to)
-    return unread.update(read_at=timezone.now())
-
-
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
@@ -611,7 +600,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = MarkReadForm(request.POST)
         up_to = form.cleaned_data["up_to"] if form.is_valid() else None
-        marked = _mark_read(user, up_to)
+        marked = mark_notifications_read(user, up_to=up_to)
         if marked:
             messages.success(request, _("All notifications were marked as read."))
         return redirect("reporting:notifications")

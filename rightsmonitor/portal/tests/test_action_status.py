@@ -12,7 +12,9 @@ import datetime
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from rightsmonitor.accounts.models import User
 from rightsmonitor.accounts.tests.factories import FocalPointFactory
@@ -27,6 +29,7 @@ from rightsmonitor.reporting.models import (
     ProgressReport,
     ReportingPeriod,
 )
+from rightsmonitor.reporting.tests.factories import EvidenceLinkFactory
 
 pytestmark = pytest.mark.django_db
 OFF_REASON = "Completed: the law was adopted on 5 May 2023."
@@ -137,6 +140,25 @@ def test_action_page_query_count(
     actions.take_off_monitoring(action, reason=OFF_REASON, by=coordinator)
     with django_assert_max_num_queries(10):
         assert client.get(action.get_absolute_url()).status_code == 200
+
+
+def test_action_page_query_count_does_not_grow_with_reports(
+    client: Client, plan: Plan, action: Action, mia_author: User, coordinator: User
+) -> None:
+    """Each accepted report's evidence comes in one prefetch for all of them."""
+    first, second = ReportingPeriod.objects.filter(plan=plan).order_by("end")[:2]
+    by = {"submit": mia_author, "accept": coordinator}
+    one = report_for(action, first, mia_author, ACCEPTED_TEXT, ["submit", "accept"], by)
+    EvidenceLinkFactory(report=one, url="https://adilet.example.org/doc/1")
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(action.get_absolute_url()).status_code == 200
+    two = report_for(action, second, mia_author, "Second year.", ["submit", "accept"], by)
+    EvidenceLinkFactory.create_batch(3, report=two)
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(action.get_absolute_url()).content.decode()
+    assert len(many) == len(few)
+    assert "https://adilet.example.org/doc/1" in html  # public evidence of accepted reports
+    assert html.count('rel="noopener noreferrer"') >= 4
 
 
 def _assess_every_action(plan: Plan, coordinator: User) -> None:

@@ -515,6 +515,67 @@ def test_agency_settings_need_a_validator_of_the_agency(reporting_world: Reporti
     settings_row.full_clean()
 
 
+def test_update_agency_settings_records_who_changed_them(reporting_world: ReportingWorld) -> None:
+    world = reporting_world
+    row = actions.update_agency_settings(
+        world.gpo,
+        sign_off_required=True,
+        validating_authority=world.focal_point_gpo,
+        by=world.coordinator,
+    )
+    assert (row.sign_off_required, row.validating_authority) == (True, world.focal_point_gpo)
+    assert access.sign_off_required(world.gpo.pk)
+    latest = row.history.latest()
+    assert (latest.history_user, latest.sign_off_required) == (world.coordinator, True)
+
+    actions.update_agency_settings(
+        world.gpo, sign_off_required=False, validating_authority=None, by=world.administrator
+    )
+    assert not access.sign_off_required(world.gpo.pk)
+    assert row.history.count() >= 2
+    assert row.history.latest().history_user == world.administrator
+
+
+def test_update_agency_settings_refusals(reporting_world: ReportingWorld) -> None:
+    world = reporting_world
+    with pytest.raises(PermissionDenied):
+        actions.update_agency_settings(
+            world.gpo,
+            sign_off_required=False,
+            validating_authority=None,
+            by=world.focal_point_gpo,
+        )
+    with pytest.raises(ValidationError) as refused:  # MIA's deputy cannot vouch for GPO
+        actions.update_agency_settings(
+            world.gpo,
+            sign_off_required=True,
+            validating_authority=world.validator_mia,
+            by=world.coordinator,
+        )
+    assert "validating_authority" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:  # sign-off with nobody to sign
+        actions.update_agency_settings(
+            world.gpo, sign_off_required=True, validating_authority=None, by=world.coordinator
+        )
+    assert "validating_authority" in refused.value.message_dict
+    assert not access.sign_off_required(world.gpo.pk)
+
+
+def test_mark_notifications_read_leaves_newer_and_others_notices(
+    reporting_world: ReportingWorld,
+) -> None:
+    world = reporting_world
+    seen = NotificationFactory(user=world.focal_point_mia)
+    newer = NotificationFactory(user=world.focal_point_mia)
+    someone_elses = NotificationFactory(user=world.focal_point_gpo)
+    assert actions.mark_notifications_read(world.focal_point_mia, up_to=seen.pk) == 1
+    for notice in (seen, newer, someone_elses):
+        notice.refresh_from_db()
+    assert seen.read_at is not None
+    assert newer.read_at is None and someone_elses.read_at is None
+    assert actions.mark_notifications_read(world.focal_point_mia) == 1
+
+
 # Access ----------------------------------------------------------------------------------------
 
 

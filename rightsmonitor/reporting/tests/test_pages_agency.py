@@ -184,6 +184,28 @@ def test_my_tasks_overdue_after_the_submission_deadline(world: ReportingWorld) -
     assert '<span class="badge badge-warn">Overdue</span>' in response.content.decode()
 
 
+def test_my_tasks_keeps_missing_reports_of_closed_periods(world: ReportingWorld) -> None:
+    """After the review deadline the period is closed, but a report never sent is still due."""
+    accepted = world.report_in(ReportState.ACCEPTED)  # MIA's report on 1.1: done
+    with time_machine.travel(datetime.date(2023, 6, 1), tick=False):
+        response = client_for(world.focal_point_mia).get(reverse("reporting:my_tasks"))
+    tasks = [
+        task
+        for section in response.context["sections"]
+        for group in section.groups
+        for task in group.tasks
+    ]
+    # Only MIA's contribution to 1.2, never started, overdue, and it can still be started.
+    assert [(task.action.number, task.report, task.overdue, task.can_start) for task in tasks] == [
+        ("1.2", None, True, True)
+    ]
+    html = response.content.decode()
+    assert reverse("reporting:report", args=[accepted.pk]) not in html
+    assert (
+        reverse("reporting:report_start", args=[world.gpo_led_action.pk, world.period.pk]) in html
+    )
+
+
 def test_my_tasks_leaves_out_actions_off_monitoring(world: ReportingWorld) -> None:
     actions.take_off_monitoring(world.action, reason="Completed in 2022.", by=world.coordinator)
     response = client_for(world.focal_point_mia).get(reverse("reporting:my_tasks"))

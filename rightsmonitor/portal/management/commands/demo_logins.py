@@ -28,5 +28,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for login in DEMO_LOGINS:
             if login.email in present:
-                self.stdout.write(f"  {login.role:<14} {login.email}")
+                where = login.agency or login.organisation
+                details = "; ".join(part for part in (where, login.note) if part)
+                line = f"  {login.role:<14} {login.email:<36}"
+                self.stdout.write(f"{line} ({details})" if details else line.rstrip())
         self.stdout.write("")

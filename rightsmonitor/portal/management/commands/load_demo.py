@@ -1,4 +1,4 @@
-"""Load the demo plan and demo users, once.
+"""Load the demo plan, demo users and a year of demo reporting, once.
 
 Usage: ``python manage.py load_demo`` (run by ``make run``). Does nothing if the demo plan is
 already there, so it is safe to run at every start. Refuses to run with DEBUG off unless
@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -17,9 +18,15 @@ from rightsmonitor.accounts.models import Organisation, User
 from rightsmonitor.plans.document import PlanDocumentError, load_plan_document, read_document
 from rightsmonitor.plans.models import Agency, Plan
 from rightsmonitor.portal.management.commands._demo import (
+    DEMO_COORDINATOR,
     DEMO_LOGINS,
     DEMO_PASSWORD,
     DEMO_PLAN_FILE,
+)
+from rightsmonitor.reporting.demo import (
+    DEMO_REPORTING_FILE,
+    DemoReportingError,
+    load_demo_reporting,
 )
 
 
@@ -61,6 +68,14 @@ class Command(BaseCommand):
                     else None,
                     organisation=organisation,
                 )
+            coordinator = User.objects.get(email=DEMO_COORDINATOR)
+            try:
+                report_count = load_demo_reporting(plan, coordinator=coordinator)
+            except (DemoReportingError, ObjectDoesNotExist, ValidationError) as exc:
+                raise CommandError(f"{DEMO_REPORTING_FILE}: {exc}") from exc
         self.stdout.write(
-            self.style.SUCCESS(f"Loaded demo plan {plan.code}: {plan.actions.count()} actions.")
+            self.style.SUCCESS(
+                f"Loaded demo plan {plan.code}: {plan.actions.count()} actions, "
+                f"{report_count} progress reports."
+            )
         )
