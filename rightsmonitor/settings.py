@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "rightsmonitor.plans",
     "rightsmonitor.accounts",
     "rightsmonitor.reporting",
+    "rightsmonitor.assessments",
     "rightsmonitor.portal",
     "rightsmonitor.api",
 ]
@@ -299,5 +300,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -23,7 +23,6 @@ from django.db.models import (
     Prefetch,
     QuerySet,
 )
-from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from rightsmonitor.core.forms import add_action_errors
 from rightsmonitor.core.locking import ConcurrentEditError
 from rightsmonitor.core.translation import language_codes
 from rightsmonitor.plans.access import (
@@ -142,15 +142,6 @@ def _action(plan: Plan, pk: int, queryset: QuerySet[Action] | None = None) -> Ac
 # Small helpers ---------------------------------------------------------------------------------
 
 
-def _add_errors(form: BaseForm, exc: ValidationError) -> None:
-    """Show a validation error raised by an action next to its field, or above the form."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.error_list)
-
-
 def _sections(plan: Plan) -> QuerySet[Section]:
     return plan.sections.prefetch_related(
         Prefetch("actions", queryset=Action.objects.with_related().order_by("order", "pk"))
@@ -217,7 +208,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         try:
             plan = create_plan(by=request.user, **form.changed_fields)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("The plan was created. Now add its sections."))
             return redirect(_plan_edit_url(plan))
@@ -243,7 +234,7 @@ def plan_edit(request: HttpRequest, code: str) -> HttpResponse:
                 form.add_error(None, ConcurrentEditError.message)
                 status = 409
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, _("The plan was saved."))
                 return redirect(_plan_edit_url(plan))
@@ -266,7 +257,7 @@ def section_create(request: HttpRequest, code: str) -> HttpResponse:
         try:
             section = create_section(plan, by=request.user, **form.changed_fields)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("The section was added."))
             return redirect(_plan_edit_url(plan, f"section-{section.pk}"))
@@ -292,7 +283,7 @@ def section_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
                 form.add_error(None, ConcurrentEditError.message)
                 status = 409
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, _("The section was saved."))
                 return redirect(_plan_edit_url(plan, f"section-{section.pk}"))
@@ -364,7 +355,7 @@ def action_create(request: HttpRequest, code: str) -> HttpResponse:
                 )
                 _settle_due_date(request, action, form)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         except AgencyListError as exc:
             form.add_error("agencies", str(exc))
         else:
@@ -397,7 +388,7 @@ def action_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
                 form.add_error(None, ConcurrentEditError.message)
                 status = 409
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_action_errors(form, exc)
             except AgencyListError as exc:
                 form.add_error("agencies", str(exc))
             else:
@@ -503,7 +494,7 @@ def _registry_form(
         try:
             registry.save(form.instance, by=request.user)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect(registry.list_url_name)
@@ -562,7 +553,7 @@ def amendment_create(request: HttpRequest, code: str) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("The amendment was recorded."))
             return redirect(_plan_edit_url(plan))
@@ -671,7 +662,7 @@ def plan_import_new(request: HttpRequest) -> HttpResponse:
     except PlanTableError as exc:
         return _render_import(request, form, error=exc)
     except ValidationError as exc:
-        _add_errors(form, exc)
+        add_action_errors(form, exc)
         return _render_import(request, form)
     if report.dry_run:
         return _render_import(request, form, report=report)

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from rightsmonitor.core.locking import VersionedModel
@@ -34,12 +35,12 @@ class Frequency(models.TextChoices):
 class ImplementationStatus(models.TextChoices):
     """What an agency proposes, and what the coordinator assesses, about an action."""
 
-    NOT_STARTED = "not_started", _("Not started")
-    IN_PROGRESS = "in_progress", _("In progress")
-    PARTIALLY_COMPLETED = "partially_completed", _("Partially completed")
-    COMPLETED = "completed", _("Completed")
-    NOT_COMPLETED = "not_completed", _("Not completed")
-    NO_LONGER_RELEVANT = "no_longer_relevant", _("No longer relevant")
+    NOT_STARTED = "not_started", pgettext_lazy("implementation status", "Not started")
+    IN_PROGRESS = "in_progress", pgettext_lazy("implementation status", "In progress")
+    PARTIALLY_COMPLETED = "partially_completed", pgettext_lazy("implementation status", "Partially completed")
+    COMPLETED = "completed", pgettext_lazy("implementation status", "Completed")
+    NOT_COMPLETED = "not_completed", pgettext_lazy("implementation status", "Not completed")
+    NO_LONGER_RELEVANT = "no_longer_relevant", pgettext_lazy("implementation status", "No longer relevant")
 
 
 class ReportingSchedule(models.Model):

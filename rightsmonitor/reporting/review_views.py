@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from rightsmonitor.accounts.models import User
+from rightsmonitor.core.forms import add_action_errors
 from rightsmonitor.core.locking import ConcurrentEditError
 from rightsmonitor.plans.models import Action, Agency, Plan, Section
 from rightsmonitor.reporting.access import (
@@ -80,15 +81,6 @@ GENERATE_AHEAD = timedelta(days=365)
 def _require_reviewer(request: HttpRequest) -> None:
     if not can_review(request.user):
         raise PermissionDenied
-
-
-def _add_errors(form: BaseForm, exc: ValidationError) -> None:
-    """Show a validation error raised by an action next to its field, or above the form."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.error_list)
 
 
 def _url_with(request: HttpRequest, **params: Any) -> str:
@@ -480,7 +472,7 @@ def action_monitoring(request: HttpRequest, action_pk: int) -> HttpResponse:
                 form.add_error(None, ConcurrentEditError.message)
                 status = 409
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, message)
                 return redirect("reporting:action_monitoring", action.pk)
@@ -541,7 +533,7 @@ def plan_schedule(request: HttpRequest, code: str) -> HttpResponse:
             try:
                 set_schedule(plan, by=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, _("The reporting schedule was saved."))
                 return redirect("reporting:plan_schedule", plan.code)
@@ -588,7 +580,7 @@ def agency_settings(request: HttpRequest, agency_pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("The agency's reporting settings were saved."))
             return redirect("reporting:agency_settings", agency.pk)

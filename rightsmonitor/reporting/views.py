@@ -24,7 +24,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -33,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from rightsmonitor.core.forms import add_action_errors
 from rightsmonitor.core.locking import ConcurrentEditError
 from rightsmonitor.plans.models import Action, ActionAgency, Plan
 from rightsmonitor.reporting import access
@@ -81,15 +81,6 @@ def _editable_report(request: HttpRequest, pk: int) -> ProgressReport:
     if not access.can_edit_report(request.user, report):
         raise PermissionDenied
     return report
-
-
-def _add_errors(form: BaseForm, exc: ValidationError, default_field: str | None = None) -> None:
-    """Show a validation error raised by an action next to its field, or above the form."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(default_field, exc.error_list)
 
 
 # My tasks --------------------------------------------------------------------------------------
@@ -433,7 +424,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     form = _form_over(request, report, other, " ".join(exc.messages))
                     status = 409
                 else:
-                    _add_errors(form, exc)
+                    add_action_errors(form, exc)
             else:
                 messages.success(request, _("The report was saved."))
                 return redirect("reporting:report", report.pk)
@@ -506,7 +497,7 @@ def report_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     except ValidationError as exc:
         if form is None or not hasattr(exc, "error_dict"):
             return _render_report(request, report, page_errors=exc.messages, status=400)
-        _add_errors(form, exc)
+        add_action_errors(form, exc)
         return _render_report(request, report, transition_form=form, status=400)
     messages.success(
         request,
@@ -540,7 +531,7 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
                     report, data["url"], by=request.user, description=data["description"]
                 )
         except ValidationError as exc:
-            _add_errors(form, exc, default_field="file" if data["file"] else "url")
+            add_action_errors(form, exc, default_field="file" if data["file"] else "url")
         else:
             messages.success(request, _("The evidence was added."))
             return redirect("reporting:report", report.pk)

@@ -24,12 +24,13 @@ from enum import StrEnum
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 StrOrPromise = str | Promise
 
 
 class ReportState(models.TextChoices):
-    DRAFT = "draft", _("Draft")
+    DRAFT = "draft", pgettext_lazy("report state", "Draft")
     SIGNED_OFF = "signed_off", _("Signed off by the agency")
     SUBMITTED = "submitted", _("Submitted")
     RETURNED = "returned", _("Returned for revision")

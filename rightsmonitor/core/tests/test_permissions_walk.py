@@ -12,6 +12,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from rightsmonitor.accounts.models import Invitation, Role
+from rightsmonitor.assessments.actions import create_assessment
+from rightsmonitor.assessments.actions import take_transition as take_assessment_transition
 from rightsmonitor.conftest import client_for
 from rightsmonitor.plans.models import Plan
 from rightsmonitor.plans.tests.factories import build_plan
@@ -122,6 +124,17 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "v1:report-detail": (404, 404, 200, 200, 200),
     "v1:report-transitions": POST_ONLY,
     "v1:report-evidence": POST_ONLY,
+    "assessments:list": OPEN,
+    "assessments:new": STAFF,
+    "assessments:detail": OPEN,  # published
+    "assessments:draft-detail": (404, 404, 404, 200, 200),
+    "assessments:edit": STAFF,
+    "assessments:progress": STAFF,
+    "assessments:transition": STAFF_POST_ONLY,
+    "assessments:new_edition": STAFF_POST_ONLY,
+    "assessments:generate": STAFF_POST_ONLY,
+    "assessments:file": NOT_FOUND,  # no file written yet
+    "assessments:draft-file": NOT_FOUND,
 }
 
 # URL names that are not pages of ours: format-suffix twins, media in DEBUG, admin's own views.
@@ -168,7 +181,15 @@ def world(db, administrator, coordinator, focal_point_mia, ngo_member) -> dict[s
     )
     (period,) = ensure_periods(plan, until=date(2022, 12, 31))
     report = start_report(action, focal_point_mia.agency, period, by=focal_point_mia)
+    published = create_assessment(plan, period=period, by=coordinator)
+    take_assessment_transition(published, "approve", by=coordinator)
+    take_assessment_transition(published, "publish", by=coordinator)
+    draft_assessment = create_assessment(
+        plan, start=date(2023, 1, 1), end=date(2023, 12, 31), by=coordinator
+    )
     return {
+        "published": published,
+        "draft_assessment": draft_assessment,
         "period": period,
         "report": report,
         "users": {
@@ -236,6 +257,19 @@ def _url(name: str, w: dict) -> str:  # type: ignore[type-arg]
         "reporting:action_monitoring": {"action_pk": action.pk},
         "reporting:plan_schedule": by_plan,
         "reporting:agency_settings": {"agency_pk": w["agency"].pk},
+        "assessments:detail": {"pk": w["published"].pk},
+        "assessments:draft-detail": {"pk": w["draft_assessment"].pk},
+        "assessments:edit": {"pk": w["draft_assessment"].pk},
+        "assessments:progress": {"pk": w["draft_assessment"].pk},
+        "assessments:transition": {"pk": w["draft_assessment"].pk, "name": "approve"},
+        "assessments:new_edition": {"pk": w["published"].pk},
+        "assessments:generate": {"pk": w["draft_assessment"].pk},
+        "assessments:file": {"pk": w["published"].pk, "file_format": "pdf", "language": "en"},
+        "assessments:draft-file": {
+            "pk": w["draft_assessment"].pk,
+            "file_format": "pdf",
+            "language": "en",
+        },
     }
     for plan_page in (
         "plan_edit",
@@ -269,6 +303,10 @@ POSTED: dict[str, tuple[dict[str, str], tuple[int, ...]]] = {
     "manage:action_move": ({"offset": "-1"}, (302, 403, 403, 302, 302)),
     "manage:action_delete": ({}, (302, 403, 403, 302, 404)),
     "manage:section_delete": ({}, (302, 403, 403, 302, 404)),
+    # The coordinator approves; the administrator's second approval is refused with a message.
+    "assessments:transition": ({}, (302, 403, 403, 302, 302)),
+    "assessments:generate": ({}, (302, 403, 403, 302, 302)),
+    "assessments:new_edition": ({}, (302, 403, 403, 302, 302)),
 }
 
 

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from rightsmonitor.accounts.models import Organisation, User
+from rightsmonitor.assessments.demo import DEMO_ASSESSMENT_FILE, load_demo_assessment
 from rightsmonitor.plans.document import PlanDocumentError, load_plan_document, read_document
 from rightsmonitor.plans.models import Agency, Plan
 from rightsmonitor.portal.management.commands._demo import (
@@ -73,9 +74,13 @@ class Command(BaseCommand):
                 report_count = load_demo_reporting(plan, coordinator=coordinator)
             except (DemoReportingError, ObjectDoesNotExist, ValidationError) as exc:
                 raise CommandError(f"{DEMO_REPORTING_FILE}: {exc}") from exc
+            try:
+                load_demo_assessment(plan, coordinator=coordinator)
+            except (ObjectDoesNotExist, ValidationError) as exc:
+                raise CommandError(f"{DEMO_ASSESSMENT_FILE}: {exc}") from exc
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded demo plan {plan.code}: {plan.actions.count()} actions, "
-                f"{report_count} progress reports."
+                f"{report_count} progress reports, a published assessment of 2022."
             )
         )

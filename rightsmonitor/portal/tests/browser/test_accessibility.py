@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from rightsmonitor.assessments.models import Assessment
 from rightsmonitor.plans.models import Plan
 
 from .conftest import Axe, PageProblems
@@ -20,6 +21,7 @@ PAGES = [
     "/agencies/MIA/",
     "/accounts/login/",
     "/ru/plans/kz-hr-2022/",
+    "/assessments/",
 ]
 
 
@@ -27,7 +29,8 @@ def test_public_pages_and_login_are_accessible(page: Page, demo_plan: Plan, axe:
     """One test for all the pages, so the demo plan is loaded once; every page is checked and
     the failure lists the violations of all of them."""
     failures = []
-    for path in PAGES:
+    assessment = Assessment.objects.get(plan=demo_plan).get_absolute_url()
+    for path in [*PAGES, assessment, f"/ru{assessment}", f"/kk{assessment}"]:
         response = page.goto(path)
         assert response is not None and response.ok, f"{path}: HTTP {response and response.status}"
         expect(page.locator("main h1")).to_be_visible()

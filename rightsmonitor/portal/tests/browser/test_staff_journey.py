@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from rightsmonitor.assessments.models import Assessment
 from rightsmonitor.plans.models import Plan
 
 from .conftest import Axe
@@ -50,6 +51,7 @@ def test_coordinator_reorders_and_edits(page: Page, demo_plan: Plan, axe: Axe) -
 
 def test_staff_pages_are_accessible(page: Page, demo_plan: Plan, axe: Axe) -> None:
     log_in(page, DEMO_COORDINATOR, DEMO_PASSWORD)
+    assessment = Assessment.objects.get(plan=demo_plan)
     failures = []
     for path in [
         "/manage/import/",
@@ -58,6 +60,9 @@ def test_staff_pages_are_accessible(page: Page, demo_plan: Plan, axe: Axe) -> No
         "/manage/instruments/new/",
         "/accounts/users/",
         "/accounts/two-factor/",
+        "/assessments/new/",
+        f"/assessments/{assessment.pk}/",
+        f"/assessments/{assessment.pk}/edit/?language=ru",
     ]:
         response = page.goto(path)
         assert response is not None and response.ok, f"{path}: HTTP {response and response.status}"
