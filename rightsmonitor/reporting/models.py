@@ -37,10 +37,16 @@ class ImplementationStatus(models.TextChoices):
 
     NOT_STARTED = "not_started", pgettext_lazy("implementation status", "Not started")
     IN_PROGRESS = "in_progress", pgettext_lazy("implementation status", "In progress")
-    PARTIALLY_COMPLETED = "partially_completed", pgettext_lazy("implementation status", "Partially completed")
+    PARTIALLY_COMPLETED = (
+        "partially_completed",
+        pgettext_lazy("implementation status", "Partially completed"),
+    )
     COMPLETED = "completed", pgettext_lazy("implementation status", "Completed")
     NOT_COMPLETED = "not_completed", pgettext_lazy("implementation status", "Not completed")
-    NO_LONGER_RELEVANT = "no_longer_relevant", pgettext_lazy("implementation status", "No longer relevant")
+    NO_LONGER_RELEVANT = (
+        "no_longer_relevant",
+        pgettext_lazy("implementation status", "No longer relevant"),
+    )
 
 
 class ReportingSchedule(models.Model):

@@ -154,7 +154,7 @@ def test_docx_has_every_action_and_the_figures_in_the_language(
             _("Method"),
         ]
         assert styled(document, "Title") == [document_title(snapshot, language)]
-    assert document.core_properties.title == document_title(snapshot, language)
+        assert document.core_properties.title == document_title(snapshot, language)
     assert document.core_properties.language == language
 
     figures, by_section = document.tables[0], document.tables[1]
@@ -264,7 +264,7 @@ def test_xlsx_has_every_action_and_the_figures_in_the_language(
         ]
         headers = SectionTablesBlock().headers()
         figures = summary_figures(workbook.worksheets[0])
-    assert workbook.properties.title == document_title(snapshot, language)
+        assert workbook.properties.title == document_title(snapshot, language)
     assert workbook.properties.language == language
 
     for label, count in expected_figures(assessed.plan, language).items():
