@@ -120,10 +120,24 @@ def test_approval_freezes_the_content(assessed: AssessedPlan, writing_day: None)
     assert assessment.state == AssessmentState.APPROVED and frozen is not None
     actions.take_transition(assessment, "publish", by=assessed.coordinator)
 
-    # The data moves on: another action completed, the report's action off monitoring.
+    # The data moves on: a late report on 1.3 is accepted, and 1.3 is assessed completed.
     action = assessed.plan.actions.get(number="1.3")
+    focal_point = assessed.focal_point
+    late = reporting_actions.start_report(
+        action, focal_point.agency, assessed.period_2022, by=focal_point
+    )
+    reporting_actions.save_report(
+        late,
+        {"narrative": "Sent late.", "proposed_status": "completed"},
+        by=focal_point,
+        expected_version=None,
+    )
+    reporting_actions.take_transition(late, "submit", by=focal_point)
+    reporting_actions.take_transition(late, "accept", by=assessed.coordinator)
     reporting_actions.set_assessed_status(action, "completed", by=assessed.coordinator)
     assessment.refresh_from_db()
+    assert "Sent late." in str(build_snapshot(assessment))
+    assert "Sent late." not in str(assessment.snapshot)
     assert assessment.snapshot == frozen
     assert actions.content_of(assessment) == frozen
     assert block(build_snapshot(assessment), "summary")["by_status"]["completed"] == 2
