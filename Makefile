@@ -76,3 +76,4 @@ clean:
 bench: install ## Scaling of pages, API, plan tables and assessments, as ratios against a baseline in the same run
 	$(RUN) python bench/run.py
 	$(RUN) python bench/assessments.py
+	$(RUN) python bench/indicators.py

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "rightsmonitor.accounts",
     "rightsmonitor.reporting",
     "rightsmonitor.assessments",
+    "rightsmonitor.indicators",
     "rightsmonitor.portal",
     "rightsmonitor.api",
 ]

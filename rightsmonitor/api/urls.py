@@ -4,7 +4,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from rightsmonitor.api import reporting, views
+from rightsmonitor.api import indicators, reporting, views
 
 router = DefaultRouter()
 router.register("plans", views.PlanViewSet, basename="plan")
@@ -14,6 +14,8 @@ router.register("agencies", views.AgencyViewSet, basename="agency")
 router.register("instruments", views.InstrumentViewSet, basename="instrument")
 router.register("reports", reporting.ReportViewSet, basename="report")
 router.register("periods", reporting.ReportingPeriodViewSet, basename="period")
+router.register("indicators", indicators.IndicatorViewSet, basename="indicator")
+router.register("observations", indicators.ObservationViewSet, basename="observation")
 
 v1: list[URLPattern | URLResolver] = [
     path("", include(router.urls)),

@@ -15,6 +15,8 @@ from rightsmonitor.accounts.models import Invitation, Role
 from rightsmonitor.assessments.actions import create_assessment
 from rightsmonitor.assessments.actions import take_transition as take_assessment_transition
 from rightsmonitor.conftest import client_for
+from rightsmonitor.indicators.models import Indicator, ObservationState
+from rightsmonitor.indicators.tests.factories import add_observation, build_indicator_world
 from rightsmonitor.plans.models import Plan
 from rightsmonitor.plans.tests.factories import build_plan
 from rightsmonitor.reporting.actions import ensure_periods, start_report
@@ -135,6 +137,21 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "assessments:generate": STAFF_POST_ONLY,
     "assessments:file": NOT_FOUND,  # no file written yet
     "assessments:draft-file": NOT_FOUND,
+    "indicators:overview": OPEN,
+    "indicators:detail": OPEN,
+    "indicators:hidden-detail": (404, 404, 200, 200, 200),  # not public; MIA supplies it
+    "indicators:download": OPEN,
+    "indicators:hidden-download": (404, 404, 200, 200, 200),
+    "indicators:enter": (302, 403, 200, 200, 200),  # MIA's indicator
+    "indicators:gpo-enter": (302, 403, 403, 200, 200),  # another agency's
+    "indicators:upload": (302, 403, 200, 200, 200),
+    "indicators:review": STAFF,
+    "v1:indicator-list": OPEN,
+    "v1:indicator-detail": OPEN,
+    "v1:hidden-indicator-detail": (404, 404, 200, 200, 200),
+    "v1:observation-list": OPEN,
+    "v1:observation-detail": OPEN,  # published
+    "v1:draft-observation-detail": (404, 404, 200, 200, 200),
 }
 
 # URL names that are not pages of ours: format-suffix twins, media in DEBUG, admin's own views.
@@ -187,6 +204,18 @@ def world(db, administrator, coordinator, focal_point_mia, ngo_member) -> dict[s
     draft_assessment = create_assessment(
         plan, start=date(2023, 1, 1), end=date(2023, 12, 31), by=coordinator
     )
+    indicators = build_indicator_world()  # PART-O1 from MIA, TORT-O1 from GPO, published values
+    hidden = Indicator.objects.create(
+        code="HIDDEN-1",
+        attribute=indicators.women_mps.attribute,
+        kind=Indicator.Kind.PROCESS,
+        unit="NUMBER",
+        agency=indicators.women_mps.agency,
+        is_public=False,
+    )
+    draft_observation = add_observation(
+        indicators, indicators.women_mps, "2023", "KZ", {}, "20", state=ObservationState.DRAFT
+    )
     return {
         "published": published,
         "draft_assessment": draft_assessment,
@@ -208,6 +237,9 @@ def world(db, administrator, coordinator, focal_point_mia, ngo_member) -> dict[s
         "invitation_token": invitation_token,
         "invitation": Invitation.objects.get(),
         "ngo_member": ngo_member,
+        "indicators": indicators,
+        "hidden_indicator": hidden,
+        "draft_observation": draft_observation,
     }
 
 
@@ -271,6 +303,21 @@ def _url(name: str, w: dict) -> str:  # type: ignore[type-arg]
             "language": "en",
         },
     }
+    mia_indicator = {"code": w["indicators"].women_mps.code}
+    args.update(
+        {
+            "indicators:detail": mia_indicator,
+            "indicators:hidden-detail": {"code": w["hidden_indicator"].code},
+            "indicators:download": {**mia_indicator, "fmt": "csv"},
+            "indicators:hidden-download": {"code": w["hidden_indicator"].code, "fmt": "csv"},
+            "indicators:enter": mia_indicator,
+            "indicators:gpo-enter": {"code": w["indicators"].detainees.code},
+            "v1:indicator-detail": mia_indicator,
+            "v1:hidden-indicator-detail": {"code": w["hidden_indicator"].code},
+            "v1:observation-detail": {"pk": w["indicators"].observations[0].pk},
+            "v1:draft-observation-detail": {"pk": w["draft_observation"].pk},
+        }
+    )
     for plan_page in (
         "plan_edit",
         "plan_history",
@@ -283,6 +330,7 @@ def _url(name: str, w: dict) -> str:  # type: ignore[type-arg]
         args.setdefault(f"manage:{plan_page}", by_plan)
     kwargs = args.get(name, {})
     real_name = name.replace("draft-", "").replace("-valid", "")
+    real_name = real_name.replace("hidden-", "").replace("gpo-", "")
     return reverse(real_name, kwargs=kwargs)
 
 
@@ -307,6 +355,11 @@ POSTED: dict[str, tuple[dict[str, str], tuple[int, ...]]] = {
     "assessments:transition": ({}, (302, 403, 403, 302, 302)),
     "assessments:generate": ({}, (302, 403, 403, 302, 302)),
     "assessments:new_edition": ({}, (302, 403, 403, 302, 302)),
+    # Pages that also take a GET; an empty POST from whoever may post is a bad request.
+    "indicators:review": ({}, (302, 403, 403, 400, 400)),
+    "indicators:enter": ({}, (302, 403, 400, 400, 400)),
+    "indicators:gpo-enter": ({}, (302, 403, 403, 400, 400)),
+    "indicators:upload": ({}, (302, 403, 400, 400, 400)),
 }
 
 

@@ -7,6 +7,10 @@ anything else is refused. The delimiter (comma, semicolon, tab) is the one with 
 table's header row appears (csv.Sniffer's guess is tried first), else a comma. In read-only
 mode openpyxl does not report merged cells: a merged section row shows its text in its first
 cell and nothing in the others, which is how the parser recognises it.
+
+Other importers (indicator observations) reuse the reading with their own ``header`` test,
+which says whether the first non-empty rows, split with a candidate delimiter, hold their
+header, and their own ``max_rows``.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import csv
 import io
 import math
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import islice
@@ -37,6 +42,13 @@ CellValue: TypeAlias = str | int | float | date | time | timedelta | bool | None
 Source: TypeAlias = "str | PathLike[str] | bytes | SupportsRead[bytes]"
 
 MAX_ROWS = 20_000  # non-empty rows; a plan has hundreds at most
+# Does a table, split with a candidate delimiter, start with the header its reader expects?
+HeaderTest: TypeAlias = Callable[[Sequence[Sequence[str]]], bool]
+
+
+def names_plan_columns(rows: Sequence[Sequence[str]]) -> bool:
+    """The plan-table header test: a row among the first ones names two known columns."""
+    return find_header(rows) is not None
 
 
 @dataclass
@@ -50,21 +62,33 @@ class TableRows:
     delimiter: str = ""
 
 
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls (and .doc) format
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+ZIP_MAGIC = b"PK\x03\x04"  # an XLSX workbook is a ZIP archive
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls (and .doc) format
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LETTERS = re.compile(r"[^\W\d_]+")
 _UNESCAPE_FORMULA = re.compile(r"^'(?=[=+\-@])")  # the exporter's guard against CSV injection
 
 
-def read_rows(source: Source, *, filename: str = "", sheet: str | None = None) -> TableRows:
-    """Read an XLSX workbook (a ZIP, starting with "PK") or else a CSV file."""
-    data = _read_bytes(source)
+def read_rows(
+    source: Source,
+    *,
+    filename: str = "",
+    sheet: str | None = None,
+    header: HeaderTest = names_plan_columns,
+    max_rows: int = MAX_ROWS,
+) -> TableRows:
+    """Read an XLSX workbook (a ZIP, starting with "PK") or else a CSV file.
+
+    ``header`` chooses a CSV file's delimiter (see ``_choose_delimiter``); ``max_rows`` bounds
+    the non-empty rows read, so that a wrong file cannot fill the memory.
+    """
+    data = read_bytes(source)
     name = filename or _source_name(source)
     if not data.strip():
         raise PlanTableError(_("The file is empty."))
-    if data.startswith(b"PK\x03\x04"):
-        return _read_xlsx(data, sheet=sheet)
-    if data.startswith(_OLE_MAGIC):
+    if data.startswith(ZIP_MAGIC):
+        return _read_xlsx(data, sheet=sheet, max_rows=max_rows)
+    if data.startswith(OLE_MAGIC):
         raise PlanTableError(
             _("This is an old Excel (.xls) file. Save it as an Excel workbook (.xlsx) or as CSV.")
         )
@@ -72,10 +96,11 @@ def read_rows(source: Source, *, filename: str = "", sheet: str | None = None) -
         raise PlanTableError(_("The file is not a valid Excel workbook (.xlsx)."))
     if sheet:
         raise PlanTableError(_("A CSV file has no worksheets; remove the sheet name."))
-    return _read_csv(data)
+    return _read_csv(data, header=header, max_rows=max_rows)
 
 
-def _read_bytes(source: Source) -> bytes:
+def read_bytes(source: Source) -> bytes:
+    """The bytes of a path, an uploaded file or bytes; a file is read from its start."""
     if isinstance(source, bytes):
         return source
     if isinstance(source, str | PathLike):
@@ -99,7 +124,7 @@ def _source_name(source: Source) -> str:
     return str(getattr(source, "name", "") or "")
 
 
-def _read_xlsx(data: bytes, *, sheet: str | None) -> TableRows:
+def _read_xlsx(data: bytes, *, sheet: str | None, max_rows: int = MAX_ROWS) -> TableRows:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a damaged or foreign ZIP
@@ -128,7 +153,7 @@ def _read_xlsx(data: bytes, *, sheet: str | None) -> TableRows:
             for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
                 if any(value is not None and value != "" for value in values):
                     rows.append((number, list(values)))
-                    _check_size(len(rows))
+                    _check_size(len(rows), max_rows)
         except PlanTableError:
             raise
         except Exception as error:
@@ -138,25 +163,33 @@ def _read_xlsx(data: bytes, *, sheet: str | None) -> TableRows:
         workbook.close()
 
 
-def _check_size(count: int) -> None:
-    if count > MAX_ROWS:
+def _check_size(count: int, max_rows: int = MAX_ROWS) -> None:
+    if count <= max_rows:
+        return
+    if max_rows == MAX_ROWS:
         raise PlanTableError(
             _("The table has more than %(count)d rows; a plan table is much smaller.")
             % {"count": MAX_ROWS}
         )
+    raise PlanTableError(
+        _("The table has more than %(count)d rows: split it into smaller files.")
+        % {"count": max_rows}
+    )
 
 
-def _read_csv(data: bytes) -> TableRows:
+def _read_csv(
+    data: bytes, *, header: HeaderTest = names_plan_columns, max_rows: int = MAX_ROWS
+) -> TableRows:
     text, encoding = decode_csv(data)
-    delimiter = _choose_delimiter(text)
+    delimiter = _choose_delimiter(text, header)
     rows: list[tuple[int, list[CellValue]]] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     number = 0
     try:
         for number, values in enumerate(reader, start=1):
             if any(value.strip() for value in values):
-                rows.append((number, [_UNESCAPE_FORMULA.sub("", value) for value in values]))
-                _check_size(len(rows))
+                rows.append((number, [unescape_formula(value) for value in values]))
+                _check_size(len(rows), max_rows)
     except csv.Error as error:
         raise PlanTableError(
             _("Cannot read the CSV file: %(error)s") % {"error": error}, row=number + 1
@@ -187,7 +220,7 @@ def decode_csv(data: bytes) -> tuple[str, str]:
             text = data.decode(codec)
         except UnicodeDecodeError:
             continue
-        if _CONTROL_CHARACTERS.search(text):
+        if CONTROL_CHARACTERS.search(text):
             # NUL bytes: UTF-16 without a BOM, or not a text file at all.
             raise refused
         if codec == "cp1251" and not _reads_as_cyrillic(text, data):
@@ -212,7 +245,12 @@ def _reads_as_cyrillic(text: str, data: bytes) -> bool:
     return cyrillic_words > 0 and mixed_words * 4 <= cyrillic_words and continuation * 2 <= letters
 
 
-def _choose_delimiter(text: str) -> str:
+def unescape_formula(text: str) -> str:
+    """Drop the apostrophe an exporter put before a cell starting with = + - @."""
+    return _UNESCAPE_FORMULA.sub("", text)
+
+
+def _choose_delimiter(text: str, header: HeaderTest = names_plan_columns) -> str:
     """The delimiter with which a header row appears; Sniffer's guess first, comma last."""
     sample = "\n".join(text.splitlines()[: HEADER_SCAN_ROWS + 10])
     candidates: list[str] = []
@@ -226,7 +264,7 @@ def _choose_delimiter(text: str) -> str:
         except csv.Error:
             continue
         non_empty = [row for row in head if any(cell.strip() for cell in row)]
-        if find_header(non_empty[:HEADER_SCAN_ROWS]) is not None:
+        if header(non_empty[:HEADER_SCAN_ROWS]):
             return delimiter
     return candidates[0]
 

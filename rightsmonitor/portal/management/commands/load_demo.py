@@ -16,6 +16,8 @@ from django.db import transaction
 
 from rightsmonitor.accounts.models import Organisation, User
 from rightsmonitor.assessments.demo import DEMO_ASSESSMENT_FILE, load_demo_assessment
+from rightsmonitor.indicators.catalogue import CatalogueError
+from rightsmonitor.indicators.demo import load_demo_indicators
 from rightsmonitor.plans.document import PlanDocumentError, load_plan_document, read_document
 from rightsmonitor.plans.models import Agency, Plan
 from rightsmonitor.portal.management.commands._demo import (
@@ -75,12 +77,17 @@ class Command(BaseCommand):
             except (DemoReportingError, ObjectDoesNotExist, ValidationError) as exc:
                 raise CommandError(f"{DEMO_REPORTING_FILE}: {exc}") from exc
             try:
+                observation_count = load_demo_indicators(coordinator=coordinator)
+            except CatalogueError as exc:
+                raise CommandError(str(exc)) from exc
+            try:
                 load_demo_assessment(plan, coordinator=coordinator)
             except (ObjectDoesNotExist, ValidationError) as exc:
                 raise CommandError(f"{DEMO_ASSESSMENT_FILE}: {exc}") from exc
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded demo plan {plan.code}: {plan.actions.count()} actions, "
-                f"{report_count} progress reports, a published assessment of 2022."
+                f"{report_count} progress reports, {observation_count} indicator values, "
+                "a published assessment of 2022."
             )
         )

@@ -1,0 +1,77 @@
+"""Who may see, enter and validate indicator data. Pages, API, imports and exports ask here.
+
+- Everyone sees public indicators and their published observations.
+- A focal point enters data for the indicators their agency supplies, and sees those
+  indicators' observations in every state.
+- Coordinators and administrators see everything, enter data for any indicator, and validate
+  and publish.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+from rightsmonitor.core.roles import is_staff_role
+from rightsmonitor.indicators.models import (
+    Indicator,
+    IndicatorQuerySet,
+    Observation,
+    ObservationState,
+)
+
+
+def data_agency_id(user: Any) -> int | None:
+    """The agency whose indicators ``user`` supplies data for (active focal points only)."""
+    if getattr(user, "is_authenticated", False) and user.is_active and user.role == "focal_point":
+        return int(user.agency_id) if user.agency_id else None
+    return None
+
+
+def indicators_for_user(user: Any) -> IndicatorQuerySet:
+    indicators = Indicator.objects.all()
+    if is_staff_role(user):
+        return indicators
+    agency_id = data_agency_id(user)
+    visible = Q(is_public=True)
+    if agency_id:
+        visible |= Q(agency_id=agency_id)
+    return indicators.filter(visible)
+
+
+def observations_for_user(user: Any) -> Any:
+    observations = Observation.objects.all()
+    if is_staff_role(user):
+        return observations
+    visible = Q(state=ObservationState.PUBLISHED, indicator__is_public=True)
+    agency_id = data_agency_id(user)
+    if agency_id:
+        visible |= Q(indicator__agency_id=agency_id)
+    return observations.filter(visible)
+
+
+def can_enter_data(user: Any, indicator: Indicator) -> bool:
+    if is_staff_role(user):
+        return True
+    agency_id = data_agency_id(user)
+    return agency_id is not None and indicator.agency_id == agency_id
+
+
+def entry_indicators(user: Any) -> IndicatorQuerySet:
+    """The indicators ``user`` may enter data for: all for staff, else their agency's.
+
+    Raises PermissionDenied for users who enter no data at all.
+    """
+    indicators = indicators_for_user(user)
+    if can_validate(user):
+        return indicators
+    agency_id = data_agency_id(user)
+    if agency_id is None:
+        raise PermissionDenied
+    return indicators.filter(agency_id=agency_id)
+
+
+def can_validate(user: Any) -> bool:
+    return is_staff_role(user)

@@ -1,0 +1,1 @@
+"""Observation files in the exchange formats; ``make_files.py`` writes the binary ones."""

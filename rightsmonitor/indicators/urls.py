@@ -1,0 +1,16 @@
+"""Indicator pages. The fixed addresses come before ``<code>/``: no indicator may be coded
+``upload`` or ``review`` (the catalogue's codes look like ``TORT-P1``)."""
+
+from django.urls import path
+
+from rightsmonitor.indicators import views
+
+app_name = "indicators"
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("upload/", views.upload, name="upload"),
+    path("review/", views.review, name="review"),
+    path("<str:code>/", views.indicator_detail, name="detail"),
+    path("<str:code>/enter/", views.enter, name="enter"),
+    path("<str:code>/download.<str:fmt>", views.download, name="download"),
+]
