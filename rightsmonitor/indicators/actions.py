@@ -21,6 +21,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from rightsmonitor.indicators import access
 from rightsmonitor.indicators.breakdowns import breakdown_key
+from rightsmonitor.indicators.consistency import ConsistencyWarning, consistency_warnings
 from rightsmonitor.indicators.models import (
     DimensionValue,
     Indicator,
@@ -68,6 +69,8 @@ class SaveSummary:
     updated: int = 0
     unchanged: int = 0
     indicators: set[str] = field(default_factory=set)
+    # Not refusals: things worth a second look (see ``consistency.py``).
+    warnings: list[ConsistencyWarning] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, int]:
         return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
@@ -198,6 +201,7 @@ def save_observations(
     if problems.items:
         raise PlanTableErrors(problems.items, truncated=problems.truncated)
     summary.created, summary.updated = len(new), len(changed)
+    summary.warnings = consistency_warnings(rows)
     if dry_run:
         return summary
     user = by if getattr(by, "is_authenticated", False) else None

@@ -279,9 +279,9 @@ class PeriodType(models.TextChoices):
 
 class ObservationState(models.TextChoices):
     DRAFT = "draft", pgettext_lazy("observation state", "Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    VALIDATED = "validated", _("Validated")
-    PUBLISHED = "published", _("Published")
+    SUBMITTED = "submitted", pgettext_lazy("observation state", "Submitted")
+    VALIDATED = "validated", pgettext_lazy("observation state", "Validated")
+    PUBLISHED = "published", pgettext_lazy("observation state", "Published")
 
 
 class Observation(VersionedModel):

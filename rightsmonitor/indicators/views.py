@@ -34,7 +34,12 @@ from django.views.decorators.http import require_safe
 
 from rightsmonitor.core.charts import line_chart, line_series_for
 from rightsmonitor.indicators import access
-from rightsmonitor.indicators.actions import ObservationRow, save_observations, take_transition
+from rightsmonitor.indicators.actions import (
+    ObservationRow,
+    SaveSummary,
+    save_observations,
+    take_transition,
+)
 from rightsmonitor.indicators.breakdowns import parse_breakdown_key
 from rightsmonitor.indicators.filters import IndicatorFilter, ReviewQueueFilter
 from rightsmonitor.indicators.forms import (
@@ -527,6 +532,8 @@ def enter(request: HttpRequest, code: str) -> HttpResponse:
                         "unchanged": summary.unchanged + unchanged,
                     },
                 )
+                for warning in summary.warnings:
+                    messages.warning(request, _("Please check: %(warning)s") % {"warning": warning})
                 return redirect(request.get_full_path())
     dimension_names = _dimension_names(indicator)
     drafts = sum(1 for o in stored.values() if o.state == ObservationState.DRAFT)
@@ -552,20 +559,15 @@ def enter(request: HttpRequest, code: str) -> HttpResponse:
 # Upload -------------------------------------------------------------------------------------------
 
 
-def _summary_lines(result: Any) -> list[str]:
-    """What the importer reports, as sentences: its own ``lines()``, else its counts."""
-    if hasattr(result, "lines"):
-        return [str(line) for line in result.lines()]
-    summary = getattr(result, "summary", result)
-    counts = summary.as_dict() if hasattr(summary, "as_dict") else {}
-    return [
-        _("%(created)d new values, %(updated)d changed, %(unchanged)d unchanged.")
-        % {
-            "created": counts.get("created", 0),
-            "updated": counts.get("updated", 0),
-            "unchanged": counts.get("unchanged", 0),
-        }
-    ]
+def _summary_lines(summary: SaveSummary) -> list[str]:
+    """The counts as a sentence, then each consistency warning (worth a look, not refused)."""
+    counts = _("%(created)d new values, %(updated)d changed, %(unchanged)d unchanged.") % {
+        "created": summary.created,
+        "updated": summary.updated,
+        "unchanged": summary.unchanged,
+    }
+    warnings = [_("Please check: %(warning)s") % {"warning": w} for w in summary.warnings]
+    return [counts, *warnings]
 
 
 @login_required

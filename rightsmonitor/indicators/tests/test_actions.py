@@ -187,3 +187,36 @@ def test_the_database_allows_one_observation_per_cell(indicator_world: Indicator
             value=Decimal("1"),
             unit="PT",
         )
+
+
+def test_consistency_warnings_do_not_refuse(indicator_world: IndicatorWorld, coordinator) -> None:
+    world = indicator_world
+    world.detainees.unit = "NUMBER"  # counts add up; shares would not be checked
+    world.detainees.save()
+    summary = actions.save_observations(
+        [
+            row(world, "2023", "100", line=2),
+            row(world, "2023", "40", line=3, SEX="F"),
+            row(world, "2023", "50", line=4, SEX="M"),
+        ],
+        by=coordinator,
+    )
+    assert summary.created == 3  # saved all the same
+    messages = [str(warning) for warning in summary.warnings]
+    assert "Row 3: TORT-O1, 2023: the values by SEX add up to 90, but the total is 100." in messages
+    # 2022's total was 29: 100 is far away.
+    assert any(
+        m.startswith("Row 2: TORT-O1 total: 100 in 2023 is +245% away from 29") for m in messages
+    )
+
+    summary = actions.save_observations(
+        [
+            row(world, "2023", "30", line=2),
+            row(world, "2023", "10", line=3, SEX="F"),
+            row(world, "2023", "20", line=4, SEX="M"),
+        ],
+        by=coordinator,
+    )
+    totals = [str(w) for w in summary.warnings]
+    assert not any("add up" in w for w in totals)  # 10 + 20 = 30
+    assert not any("TORT-O1 total" in w for w in totals)  # 30 is near 29

@@ -75,6 +75,8 @@ class Command(BaseCommand):
             f"{verb} {path} as {by.email}: {summary.created} created, {summary.updated} "
             f"updated, {summary.unchanged} unchanged ({indicators})."
         )
+        for warning in summary.warnings:
+            self.stdout.write(f"Please check: {warning}")
 
 
 def acting_user(email: str | None) -> Any:
