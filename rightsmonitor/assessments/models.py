@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from rightsmonitor.core.locking import VersionedModel
@@ -28,9 +29,9 @@ from rightsmonitor.reporting.models import ReportingPeriod
 
 
 class AssessmentState(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    APPROVED = "approved", _("Approved")
-    PUBLISHED = "published", _("Published")
+    DRAFT = "draft", pgettext_lazy("assessment state", "Draft")
+    APPROVED = "approved", pgettext_lazy("assessment state", "Approved")
+    PUBLISHED = "published", pgettext_lazy("assessment state", "Published")
 
 
 class AssessmentQuerySet(models.QuerySet["Assessment"]):
