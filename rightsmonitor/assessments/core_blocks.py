@@ -234,7 +234,38 @@ def _action_row(facts: PlanFacts, action: Action) -> dict[str, Any]:
     }
 
 
-class OverdueBlock(AssessmentBlock):
+class _ActionListBlock(AssessmentBlock):
+    """A list of actions (``data["actions"]``): a landscape table, or a sentence when empty."""
+
+    def headers(self) -> list[str]:
+        raise NotImplementedError
+
+    def cells(self, row: dict[str, Any], language: str) -> list[Cell]:
+        raise NotImplementedError
+
+    def empty_message(self) -> str:
+        raise NotImplementedError
+
+    def introduction(self, data: BlockData) -> str:
+        return ""
+
+    def rows(self, data: BlockData, language: str) -> list[list[Cell]]:
+        return [self.cells(row, language) for row in data["actions"]]
+
+    def write_docx(self, writer: DocxWriter, data: BlockData) -> None:
+        writer.heading(str(self.title), 1)
+        if introduction := self.introduction(data):
+            writer.paragraph(introduction)
+        if not data["actions"]:
+            writer.paragraph(self.empty_message())
+            return
+        writer.table(self.headers(), self.rows(data, writer.language), landscape=True)
+
+    def write_xlsx(self, writer: XlsxWriter, data: BlockData) -> None:
+        writer.sheet(str(self.title), self.headers(), self.rows(data, writer.language))
+
+
+class OverdueBlock(_ActionListBlock):
     key = "overdue"
     title = gettext_lazy("Overdue actions")
     order = 30
@@ -249,8 +280,8 @@ class OverdueBlock(AssessmentBlock):
         rows.sort(key=lambda row: -row["days_overdue"])
         return {"as_of": facts.as_of.isoformat(), "actions": rows}
 
-    def _table(self, data: BlockData, language: str) -> tuple[list[str], list[list[Cell]]]:
-        headers = [
+    def headers(self) -> list[str]:
+        return [
             _("No."),
             _("Action"),
             _("Lead agency"),
@@ -258,32 +289,25 @@ class OverdueBlock(AssessmentBlock):
             _("Days overdue"),
             _("Assessed status"),
         ]
-        rows: list[list[Cell]] = [
-            [
-                row["number"],
-                pick(row["title"], language),
-                row["lead"],
-                row["deadline_text"] or format_date(row["due_date"]),
-                row["days_overdue"],
-                status_label(row["status"]),
-            ]
-            for row in data["actions"]
+
+    def cells(self, row: dict[str, Any], language: str) -> list[Cell]:
+        return [
+            row["number"],
+            pick(row["title"], language),
+            row["lead"],
+            row["deadline_text"] or format_date(row["due_date"]),
+            row["days_overdue"],
+            status_label(row["status"]),
         ]
-        return headers, rows
 
-    def write_docx(self, writer: DocxWriter, data: BlockData) -> None:
-        writer.heading(str(self.title), 1)
-        writer.paragraph(_("As of %(date)s") % {"date": format_date(data["as_of"])})
-        if not data["actions"]:
-            writer.paragraph(_("No action is overdue."))
-            return
-        writer.table(*self._table(data, writer.language), landscape=True)
+    def introduction(self, data: BlockData) -> str:
+        return _("As of %(date)s") % {"date": format_date(data["as_of"])}
 
-    def write_xlsx(self, writer: XlsxWriter, data: BlockData) -> None:
-        writer.sheet(str(self.title), *self._table(data, writer.language))
+    def empty_message(self) -> str:
+        return _("No action is overdue.")
 
 
-class OffMonitoringBlock(AssessmentBlock):
+class OffMonitoringBlock(_ActionListBlock):
     key = "off_monitoring"
     title = gettext_lazy("Actions taken off monitoring")
     order = 40
@@ -305,35 +329,26 @@ class OffMonitoringBlock(AssessmentBlock):
             )
         return {"actions": rows}
 
-    def _table(self, data: BlockData, language: str) -> tuple[list[str], list[list[Cell]]]:
-        headers = [
+    def headers(self) -> list[str]:
+        return [
             _("No."),
             _("Action"),
             _("Assessed status"),
             _("Taken off monitoring"),
             _("Reason"),
         ]
-        rows: list[list[Cell]] = [
-            [
-                row["number"],
-                pick(row["title"], language),
-                status_label(row["status"]),
-                format_date(row["date"]),
-                row["reason"],
-            ]
-            for row in data["actions"]
+
+    def cells(self, row: dict[str, Any], language: str) -> list[Cell]:
+        return [
+            row["number"],
+            pick(row["title"], language),
+            status_label(row["status"]),
+            format_date(row["date"]),
+            row["reason"],
         ]
-        return headers, rows
 
-    def write_docx(self, writer: DocxWriter, data: BlockData) -> None:
-        writer.heading(str(self.title), 1)
-        if not data["actions"]:
-            writer.paragraph(_("No action has been taken off monitoring."))
-            return
-        writer.table(*self._table(data, writer.language), landscape=True)
-
-    def write_xlsx(self, writer: XlsxWriter, data: BlockData) -> None:
-        writer.sheet(str(self.title), *self._table(data, writer.language))
+    def empty_message(self) -> str:
+        return _("No action has been taken off monitoring.")
 
 
 class SectionTablesBlock(AssessmentBlock):
