@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -83,7 +84,7 @@ def _stored_neighbours(rows: Sequence[ObservationRow]) -> list[Observation]:
     for indicator_id, (low, high) in spans.items():
         query |= Q(
             indicator_id=indicator_id,
-            period_end__gte=low.replace(year=low.year - 1),
+            period_end__gte=low - timedelta(days=366),  # not .replace(): 29 February
             period_start__lte=high,
         )
     areas = {row.area.pk for row in rows}
