@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "rightsmonitor.reporting",
     "rightsmonitor.assessments",
     "rightsmonitor.indicators",
+    "rightsmonitor.recommendations",
     "rightsmonitor.portal",
     "rightsmonitor.api",
 ]
@@ -291,6 +292,16 @@ SPECTACULAR_SETTINGS = {
         "ReportKindEnum": "rightsmonitor.reporting.models.ProgressReport.Kind",
         "ImplementationStatusEnum": "rightsmonitor.reporting.models.ImplementationStatus",
         "TransitionNameEnum": "rightsmonitor.reporting.workflow.TRANSITION_NAMES",
+    },
+}
+
+# The default cache is per process; "progress" is shared by the web server and the worker (a
+# long import reports how far it has got there, see recommendations/progress.py).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "progress": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": envstr("PROGRESS_CACHE_DIR", str(BASE_DIR / "var" / "progress")),
     },
 }
 

@@ -26,6 +26,7 @@ from rightsmonitor.portal.management.commands._demo import (
     DEMO_PASSWORD,
     DEMO_PLAN_FILE,
 )
+from rightsmonitor.recommendations.demo import load_demo_recommendations
 from rightsmonitor.reporting.demo import (
     DEMO_REPORTING_FILE,
     DemoReportingError,
@@ -80,6 +81,7 @@ class Command(BaseCommand):
                 observation_count = load_demo_indicators(coordinator=coordinator)
             except CatalogueError as exc:
                 raise CommandError(str(exc)) from exc
+            recommendation_count = load_demo_recommendations(plan, coordinator=coordinator)
             try:
                 load_demo_assessment(plan, coordinator=coordinator)
             except (ObjectDoesNotExist, ValidationError) as exc:
@@ -88,6 +90,6 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Loaded demo plan {plan.code}: {plan.actions.count()} actions, "
                 f"{report_count} progress reports, {observation_count} indicator values, "
-                "a published assessment of 2022."
+                f"{recommendation_count} UN recommendations, a published assessment of 2022."
             )
         )

@@ -1,0 +1,676 @@
+"""Readers of the recommendation formats: the UHRI's Excel and JSON exports, UPR Info's (Uwazi)
+CSV export, and any CSV with a column mapping.
+
+Each reader streams: it holds one row (one JSON object) at a time, whatever the file's size.
+``check()`` looks at the head of the file and refuses a file that is not what its format says
+before anything is written; ``items()`` then yields, per row, its location and either a
+``Record`` or the ``RowRejected`` reason, with the row's raw values for the rejected-rows list.
+A file that breaks further on (a JSON cut off in the middle, a damaged workbook) raises
+``PlanTableError`` from ``items()``; the engine's transaction then leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from itertools import chain
+from pathlib import Path
+from typing import IO, Any
+
+import ijson
+import openpyxl
+from django.utils.translation import gettext as _
+
+from rightsmonitor.plans.importers.errors import PlanTableError
+from rightsmonitor.recommendations.importers.records import (
+    Record,
+    RowRejected,
+    clean,
+    country_code,
+    html_to_text,
+    language_of,
+    multi,
+    parse_category,
+    parse_date,
+    parse_position,
+    parse_sdgs,
+    single,
+    split_paragraph,
+)
+from rightsmonitor.recommendations.models import Mechanism, Source
+
+Progress = Callable[[int, int], None]  # (done, total), in bytes or rows
+HEADER_SCAN_ROWS = 10
+CSV_SAMPLE = 64 * 1024
+# An XLSX member that inflates more than this many times is a zip bomb, not a worksheet
+# (real worksheets inflate 5 to 20 times); the total is capped too.
+MAX_INFLATION = 100
+MAX_UNCOMPRESSED = 8 * 1024**3
+csv.field_size_limit(16 * 1024 * 1024)
+
+
+@dataclass
+class Item:
+    """One row of the file: where it is, what it gave, and its raw values."""
+
+    location: str
+    record: Record | None
+    rejected: RowRejected | None
+    raw: dict[str, str] = field(default_factory=dict)
+
+
+def normal_header(text: object) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", clean(text).casefold()).split())
+
+
+def _noop(done: int, total: int) -> None:
+    return None
+
+
+class Reader:
+    format = ""
+    label = ""
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        options: Mapping[str, Any] | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.options = dict(options or {})
+        self.progress = progress or _noop
+        self.size = self.path.stat().st_size
+        self.notes: list[str] = []  # things the user should know (ignored columns...)
+
+    def check(self) -> None:
+        raise NotImplementedError
+
+    def items(self) -> Iterator[Item]:
+        raise NotImplementedError
+
+
+# --- Columns by header ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """A field the reader fills, and the headers (normalised) that name it."""
+
+    field: str
+    headers: tuple[str, ...]
+    required: bool = False
+
+
+def map_headers(
+    header: list[str], columns: tuple[Column, ...], mapping: Mapping[str, str]
+) -> tuple[dict[str, int], list[str]]:
+    """{field: column index} from the header row, and the headers nobody claimed.
+
+    ``mapping`` ({field: header as written}) from the user wins over the known names.
+    """
+    positions = {normal_header(text): index for index, text in enumerate(header) if clean(text)}
+    found: dict[str, int] = {}
+    known = {column.field for column in columns}
+    for name, written in mapping.items():
+        if name not in known:
+            raise PlanTableError(
+                _("“%(field)s” is not a field that can be mapped.") % {"field": name}
+            )
+        if not written:
+            continue
+        index = positions.get(normal_header(written))
+        if index is None:
+            raise PlanTableError(
+                _("The file has no column “%(column)s” (mapped to %(field)s).")
+                % {"column": written, "field": name}
+            )
+        found[name] = index
+    for column in columns:
+        if column.field in found:
+            continue
+        for name in column.headers:
+            if name in positions and positions[name] not in found.values():
+                found[column.field] = positions[name]
+                break
+    missing = [c for c in columns if c.required and c.field not in found]
+    if missing:
+        names = ", ".join(f"“{c.headers[0]}”" for c in missing)
+        raise PlanTableError(
+            _("Required column missing: %(columns)s. The header row has: %(header)s.")
+            % {"columns": names, "header": ", ".join(clean(h) for h in header if clean(h))}
+        )
+    claimed = set(found.values())
+    unclaimed = [clean(text) for index, text in enumerate(header) if index not in claimed]
+    return found, [text for text in unclaimed if text]
+
+
+def _cells(row: tuple[Any, ...] | list[Any], found: Mapping[str, int]) -> dict[str, Any]:
+    return {name: row[index] if index < len(row) else None for name, index in found.items()}
+
+
+def _raw(header: list[str], row: tuple[Any, ...] | list[Any]) -> dict[str, str]:
+    return {clean(h) or f"#{i + 1}": clean(v) for i, (h, v) in enumerate(zip(header, row, strict=False))}
+
+
+# --- UHRI -------------------------------------------------------------------------------------
+
+UHRI_COLUMNS = (
+    Column("text", ("text",), required=True),
+    Column("body", ("reccomending body", "recommending body"), required=True),
+    Column("symbol", ("document symbol",), required=True),
+    Column("source_id", ("ohchr annotation id", "annotation id"), required=True),
+    Column("countries", ("countries concerned",)),
+    Column("themes", ("themes",)),
+    Column("affected_persons", ("affected persons",)),
+    Column("sdgs", ("sdgs",)),
+    Column("document_date", ("document publication date",)),
+    Column("recommending_states", ("upr reccomending states", "upr recommending states")),
+    Column("position", ("upr position",)),
+    Column("type", ("type",)),
+    Column("session", ("upr session",)),
+    Column("cycle", ("upr cycle",)),
+    Column("regions", ("regions concerned",)),
+    Column("recommending_regions", ("recommending regions",)),
+    Column("published_on_uhri", ("date of publication on uhri",)),
+)
+# UHRI's names for the bodies of the UPR (everything else: treaty bodies, special procedures).
+UPR_BODY = re.compile(r"^(upr|universal periodic review)\b", re.I)
+
+
+def uhri_record(cells: Mapping[str, Any], *, columns: Mapping[str, str]) -> Record:
+    """A UHRI row (Excel or JSON, the same fields under different names) as a ``Record``."""
+    paragraph, text = split_paragraph(html_to_text(cells.get("text")))
+    if not text:
+        raise RowRejected(_("The recommendation has no text."), column=columns["text"])
+    body = single(cells.get("body"))
+    if not body:
+        raise RowRejected(_("No recommending body."), column=columns["body"])
+    source_id = clean(cells.get("source_id"))
+    if not source_id:
+        raise RowRejected(_("No annotation id."), column=columns["source_id"])
+    is_upr = bool(UPR_BODY.match(body))
+    return Record(
+        text=text,
+        body="UPR" if is_upr else body,
+        mechanism=Mechanism.UPR if is_upr else "",
+        source=Source.UHRI,
+        source_id=source_id,
+        language=language_of(text),
+        paragraph=paragraph,
+        symbol=clean(cells.get("symbol")),
+        session=single(cells.get("session")),
+        cycle=single(cells.get("cycle")),
+        document_date=parse_date(cells.get("document_date"), column=columns["document_date"]),
+        recommending_states=multi(cells.get("recommending_states")),
+        position=parse_position(cells.get("position")) if is_upr else "no_response",
+        themes=multi(cells.get("themes")),
+        affected_persons=multi(cells.get("affected_persons")),
+        sdg_targets=parse_sdgs(cells.get("sdgs"), column=columns["sdgs"]),
+        countries=[country_code(name) for name in multi(cells.get("countries"))],
+    )
+
+
+class UhriXlsxReader(Reader):
+    format = "uhri-xlsx"
+    label = "UHRI Excel export (.xlsx)"
+
+    def check(self) -> None:
+        check_workbook_archive(self.path)
+        self._open()
+        self._close()
+
+    def _open(self) -> None:
+        try:
+            self.workbook = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+            raise PlanTableError(
+                _("The file is not a readable Excel workbook (%(error)s).") % {"error": error}
+            ) from error
+        sheet = self.workbook.worksheets[0]
+        self.sheet = sheet
+        rows = sheet.iter_rows(values_only=True)
+        for number in range(1, HEADER_SCAN_ROWS + 1):
+            try:
+                row = next(rows)
+            except StopIteration:
+                break
+            except (zipfile.BadZipFile, OSError, EOFError) as error:
+                raise _damaged(error) from error
+            header = [clean(value) for value in row]
+            normals = {normal_header(value) for value in header}
+            if len(normals & {h for c in UHRI_COLUMNS for h in c.headers}) >= 2:
+                self.found, ignored = map_headers(header, UHRI_COLUMNS, {})
+                self.header = header
+                self.header_row = number
+                self.rows = rows
+                if ignored:
+                    self.notes.append(_("Columns ignored: %(names)s.") % {"names": ", ".join(ignored)})
+                return
+        self._close()
+        raise PlanTableError(
+            _(
+                "This is not a UHRI Excel export: none of the first %(count)d rows is its header "
+                "(Text, Reccomending Body, Document Symbol, OHCHR Annotation Id, …)."
+            )
+            % {"count": HEADER_SCAN_ROWS}
+        )
+
+    def _close(self) -> None:
+        workbook = getattr(self, "workbook", None)
+        if workbook is not None:
+            workbook.close()
+
+    def items(self) -> Iterator[Item]:
+        self._open()
+        names = {f: self.header[i] for f, i in self.found.items()} | {
+            c.field: c.headers[0] for c in UHRI_COLUMNS if c.field not in self.found
+        }
+        total = max((self.sheet.max_row or 0) - self.header_row, 0)
+        number = self.header_row
+        try:
+            for number, row in enumerate(self.rows, start=self.header_row + 1):
+                if not any(value not in (None, "") for value in row):
+                    continue
+                yield _item(str(number), lambda row=row: uhri_record(_cells(row, self.found), columns=names), _raw(self.header, row))
+                if number % 500 == 0:
+                    self.progress(number - self.header_row, total)
+        except (zipfile.BadZipFile, OSError, EOFError, KeyError) as error:
+            raise _damaged(error, row=number + 1) from error
+        finally:
+            self._close()
+        self.progress(total, total)
+
+
+def _damaged(error: Exception, *, row: int | None = None) -> PlanTableError:
+    return PlanTableError(
+        _("The workbook is damaged or cut short (%(error)s); nothing was imported.")
+        % {"error": error},
+        row=row,
+    )
+
+
+def _item(location: str, build: Callable[[], Record], raw: dict[str, str]) -> Item:
+    try:
+        return Item(location, build(), None, raw)
+    except RowRejected as rejected:
+        return Item(location, None, rejected, raw)
+
+
+def check_workbook_archive(path: Path) -> None:
+    """Refuse what is not a whole XLSX archive, or would inflate far beyond a real one."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            total = 0
+            for member in members:
+                total += member.file_size
+                inflation = member.file_size / max(member.compress_size, 1)
+                if total > MAX_UNCOMPRESSED or (
+                    member.file_size > 10 * 1024**2 and inflation > MAX_INFLATION
+                ):
+                    raise PlanTableError(
+                        _(
+                            "The workbook would unpack to far more than its size "
+                            "(%(member)s: %(inflation)d times); it is refused as unsafe."
+                        )
+                        % {"member": member.filename, "inflation": inflation}
+                    )
+            if not any(m.filename.startswith("xl/worksheets/") for m in members):
+                raise PlanTableError(_("The file is a ZIP archive but not an Excel workbook."))
+    except zipfile.BadZipFile as error:
+        raise PlanTableError(
+            _(
+                "The file is not a complete Excel workbook (%(error)s). It may have been cut "
+                "short while downloading; download it again."
+            )
+            % {"error": error}
+        ) from error
+
+
+UHRI_JSON_KEYS = {
+    "text": "Text",
+    "body": "Body",
+    "symbol": "Symbol",
+    "source_id": "AnnotationId",
+    "countries": "Countries",
+    "themes": "Themes",
+    "affected_persons": "AffectedPersons",
+    "sdgs": "Sdgs",
+    "document_date": "PublicationDate",
+    "recommending_states": "UprRecommendingCountry",
+    "position": "UprPositions",
+    "session": "UprSession",
+    "cycle": "UprCycle",
+    "type": "AnnotationType",
+}
+UHRI_JSON_REQUIRED = ("AnnotationId", "Text", "Body", "Symbol")
+
+
+class UhriJsonReader(Reader):
+    format = "uhri-json"
+    label = "UHRI JSON export (.json)"
+
+    def check(self) -> None:
+        with self.path.open("rb") as stream:
+            first = _first_json_character(stream)
+            if first != b"[":
+                raise PlanTableError(
+                    _("This is not a UHRI JSON export: the file must hold a list of objects.")
+                )
+            try:
+                head = next(ijson.items(stream, "item", use_float=True), None)
+            except ijson.JSONError as error:
+                raise PlanTableError(
+                    _("The JSON is broken near the start of the file: %(error)s.")
+                    % {"error": error}
+                ) from error
+            if head is not None:
+                self._check_object(head, 1)
+
+    def _check_object(self, value: object, number: int) -> None:
+        if not isinstance(value, dict):
+            raise PlanTableError(
+                _("Object %(number)d of the list is not an object but %(type)s.")
+                % {"number": number, "type": type(value).__name__}
+            )
+        missing = [key for key in UHRI_JSON_REQUIRED if key not in value]
+        if missing:
+            raise PlanTableError(
+                _("Object %(number)d lacks the UHRI fields %(keys)s: this is not a UHRI export.")
+                % {"number": number, "keys": ", ".join(missing)}
+            )
+
+    def items(self) -> Iterator[Item]:
+        with self.path.open("rb") as stream:
+            number = 0
+            try:
+                for number, value in enumerate(ijson.items(stream, "item", use_float=True), start=1):
+                    self._check_object(value, number)
+                    cells = {name: value.get(key) for name, key in UHRI_JSON_KEYS.items()}
+                    raw = {"AnnotationId": clean(value.get("AnnotationId")), "Symbol": clean(value.get("Symbol")), "Text": html_to_text(value.get("Text"))[:300]}
+                    yield _item(f"#{number}", lambda cells=cells: uhri_record(cells, columns=UHRI_JSON_KEYS), raw)
+                    if number % 1000 == 0:
+                        self.progress(stream.tell(), self.size)
+            except ijson.JSONError as error:
+                raise PlanTableError(
+                    _(
+                        "The JSON is broken after object %(number)d (near byte %(offset)d of "
+                        "%(size)d): %(error)s. Nothing was imported."
+                    )
+                    % {"number": number, "offset": stream.tell(), "size": self.size, "error": error}
+                ) from error
+            except UnicodeDecodeError as error:
+                raise PlanTableError(
+                    _("The JSON is not UTF-8 text (after object %(number)d).") % {"number": number}
+                ) from error
+        self.progress(self.size, self.size)
+
+
+def _first_json_character(stream: IO[bytes]) -> bytes:
+    """The first byte after a BOM and white space; the stream is left just before it."""
+    head = stream.read(4096)
+    start = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
+    stripped = head[start:].lstrip()
+    stream.seek(len(head) - len(stripped))
+    return stripped[:1]
+
+
+# --- CSV: UPR Info and mapped files ----------------------------------------------------------
+
+
+def open_csv(path: Path) -> tuple[io.TextIOWrapper, str]:
+    """The file as a text stream in its own encoding, and its delimiter.
+
+    UTF-8 (with or without BOM), UTF-16 with a BOM, else Windows-1251 when the head reads as
+    Cyrillic; the encoding is judged on the first 64 KiB, cut at a line end.
+    """
+    from rightsmonitor.plans.importers.table_files import decode_csv
+
+    raw = path.open("rb")
+    head = raw.read(CSV_SAMPLE)
+    if len(head) == CSV_SAMPLE and b"\n" in head:
+        head = head[: head.rindex(b"\n") + 1]
+    try:
+        text, encoding = decode_csv(head)
+    except PlanTableError:
+        raw.close()
+        raise
+    raw.seek(0)
+    stream = io.TextIOWrapper(raw, encoding=encoding, newline="", errors="strict")
+    first_line = text.split("\n", 1)[0]
+    delimiter = max([",", ";", "\t"], key=first_line.count)
+    return stream, delimiter
+
+
+class CsvReader(Reader):
+    """A CSV whose columns are found by header names, with the user's mapping first."""
+
+    columns: tuple[Column, ...] = ()
+    fixed_headers: frozenset[str] = frozenset()
+
+    def check(self) -> None:
+        stream, delimiter = open_csv(self.path)
+        with stream:
+            reader = csv.reader(stream, delimiter=delimiter)
+            try:
+                header = next(reader, [])
+            except (csv.Error, UnicodeDecodeError) as error:
+                raise PlanTableError(
+                    _("Cannot read the CSV header: %(error)s") % {"error": error}, row=1
+                ) from error
+        self.header = [clean(value) for value in header]
+        self.found, unclaimed = map_headers(self.header, self.columns, self.options.get("mapping", {}))
+        self.ignored = [name for name in unclaimed if normal_header(name) not in self.fixed_headers]
+        self.check_found()
+        if self.ignored:
+            self.notes.append(_("Columns ignored: %(names)s.") % {"names": ", ".join(self.ignored)})
+
+    def check_found(self) -> None:
+        return None
+
+    def items(self) -> Iterator[Item]:
+        if not hasattr(self, "found"):
+            self.check()
+        stream, delimiter = open_csv(self.path)
+        names = {f: self.header[i] for f, i in self.found.items()}
+        number = 1
+        with stream:
+            reader = csv.reader(stream, delimiter=delimiter)
+            try:
+                next(reader, None)
+                for number, row in enumerate(reader, start=2):
+                    if not any(value.strip() for value in row):
+                        continue
+                    cells = _cells(row, self.found)
+                    yield _item(str(number), lambda cells=cells: self.record(cells, names), _raw(self.header, row))
+                    if number % 1000 == 0:
+                        self.progress(stream.buffer.tell(), self.size)
+            except (csv.Error, UnicodeDecodeError) as error:
+                raise PlanTableError(
+                    _("Cannot read the CSV file: %(error)s") % {"error": error}, row=number + 1
+                ) from error
+        self.progress(self.size, self.size)
+
+    def record(self, cells: Mapping[str, Any], names: Mapping[str, str]) -> Record:
+        raise NotImplementedError
+
+
+COMMON_COLUMNS = (
+    Column("recommending_states", ("recommending state", "recommending states", "recommending state s", "recommending country", "recommending countries")),
+    Column("position", ("response", "position", "sur response", "state response", "upr position")),
+    Column("action_category", ("action category", "category")),
+    Column("themes", ("issues", "issue", "themes", "theme", "topics")),
+    Column("affected_persons", ("affected persons", "affected groups", "groups")),
+    Column("sdgs", ("sdgs", "sdg", "sdg targets")),
+    Column("session", ("session", "upr session")),
+    Column("cycle", ("cycle", "upr cycle")),
+    Column("symbol", ("document symbol", "symbol")),
+    Column("paragraph", ("paragraph", "recommendation number", "para")),
+    Column("document_date", ("date", "document date", "date of the document")),
+)
+
+
+class UprInfoCsvReader(CsvReader):
+    format = "uprinfo-csv"
+    label = "UPR Info database CSV (Uwazi export)"
+    columns = (
+        Column("text", ("recommendation", "recommendation text", "text")),
+        Column("title", ("title",)),
+        Column("countries", ("state under review", "sur", "state under review sur", "country")),
+        Column("source_id", ("shared id", "sharedid", "recommendation id", "id")),
+        *COMMON_COLUMNS,
+    )
+    fixed_headers = frozenset(
+        {"date added", "template", "geolocation", "documents", "attachments", "published"}
+    )
+
+    def check_found(self) -> None:
+        if "text" not in self.found and "title" not in self.found:
+            raise PlanTableError(
+                _(
+                    "This is not a UPR Info export: it has neither a “Title” nor a "
+                    "“Recommendation” column. The header row has: %(header)s."
+                )
+                % {"header": ", ".join(h for h in self.header if h)}
+            )
+        if "date added" not in {normal_header(h) for h in self.header} and not self.options.get("mapping"):
+            self.notes.append(_("The file has no “Date added” column: is it a UPR Info export?"))
+
+    def record(self, cells: Mapping[str, Any], names: Mapping[str, str]) -> Record:
+        text = html_to_text(cells.get("text")) or html_to_text(cells.get("title"))
+        paragraph, text = split_paragraph(text)
+        if not text:
+            raise RowRejected(_("The recommendation has no text."), column=names.get("text", "Title"))
+        session = single(cells.get("session"))
+        countries = [country_code(name) for name in multi(cells.get("countries"))]
+        source_id = clean(cells.get("source_id"))
+        if not source_id:
+            # Uwazi's export has no id column: the recommendation is known by who made it to
+            # whom at which session and what it says.
+            from rightsmonitor.recommendations.importers.records import text_key
+
+            states = "|".join(sorted(multi(cells.get("recommending_states"))))
+            source_id = "h:" + text_key(f"{'|'.join(countries)} {session} {states} {text}")[:32]
+        document_date = parse_date(cells.get("document_date"), column=names.get("document_date", ""))
+        if document_date is None and session:
+            # "44 - November 2023": the month of the review.
+            month = re.sub(r"^\s*\d+\s*[-–]\s*", "", session)
+            if month != session:
+                try:
+                    document_date = parse_date(month, column=names.get("session", ""))
+                except RowRejected:
+                    document_date = None
+        return Record(
+            text=text,
+            body="UPR",
+            mechanism=Mechanism.UPR,
+            source=Source.UPR_INFO,
+            source_id=source_id,
+            language=language_of(text),
+            paragraph=clean(cells.get("paragraph")) or paragraph,
+            symbol=clean(cells.get("symbol")),
+            session=re.sub(r"^\s*(\d+)\s*[-–].*$", r"\1", session),
+            cycle=single(cells.get("cycle")),
+            document_date=document_date,
+            recommending_states=multi(cells.get("recommending_states")),
+            position=parse_position(cells.get("position")),
+            action_category=parse_category(cells.get("action_category"), column=names.get("action_category", "")),
+            themes=multi(cells.get("themes")),
+            affected_persons=multi(cells.get("affected_persons")),
+            sdg_targets=parse_sdgs(cells.get("sdgs"), column=names.get("sdgs", "")),
+            countries=countries,
+        )
+
+
+class MappedCsvReader(CsvReader):
+    """Any CSV: the user says which column holds what (``options["mapping"]``)."""
+
+    format = "csv"
+    label = "Other CSV, with a column mapping"
+    columns = (
+        Column("text", ("text", "recommendation", "recommendation text"), required=True),
+        Column("body", ("body", "recommending body", "mechanism body", "source body")),
+        Column("mechanism", ("mechanism",)),
+        Column("source_id", ("id", "source id", "reference")),
+        Column("countries", ("country", "countries", "state under review", "countries concerned")),
+        Column("language", ("language",)),
+        *COMMON_COLUMNS,
+    )
+
+    def check_found(self) -> None:
+        if "body" not in self.found and not self.options.get("body"):
+            raise PlanTableError(
+                _("Say which column holds the recommending body, or give one body for every row.")
+            )
+
+    def record(self, cells: Mapping[str, Any], names: Mapping[str, str]) -> Record:
+        paragraph, text = split_paragraph(html_to_text(cells.get("text")))
+        if not text:
+            raise RowRejected(_("The recommendation has no text."), column=names["text"])
+        body = single(cells.get("body")) or str(self.options.get("body", ""))
+        if not body:
+            raise RowRejected(_("No recommending body."), column=names.get("body", ""))
+        mechanism = single(cells.get("mechanism")).casefold().replace(" ", "_")
+        if mechanism and mechanism not in Mechanism.values:
+            raise RowRejected(
+                _("“%(value)s” is not a mechanism (%(choices)s).")
+                % {"value": single(cells.get("mechanism")), "choices": ", ".join(Mechanism.values)},
+                column=names.get("mechanism", ""),
+            )
+        return Record(
+            text=text,
+            body=body,
+            mechanism=mechanism or str(self.options.get("mechanism", "")),
+            source=Source.FILE,
+            source_id=clean(cells.get("source_id")),
+            language=clean(cells.get("language"))[:8] or language_of(text),
+            paragraph=clean(cells.get("paragraph")) or paragraph,
+            symbol=clean(cells.get("symbol")),
+            session=single(cells.get("session")),
+            cycle=single(cells.get("cycle")),
+            document_date=parse_date(cells.get("document_date"), column=names.get("document_date", "")),
+            recommending_states=multi(cells.get("recommending_states")),
+            position=parse_position(cells.get("position")),
+            action_category=parse_category(cells.get("action_category"), column=names.get("action_category", "")),
+            themes=multi(cells.get("themes")),
+            affected_persons=multi(cells.get("affected_persons")),
+            sdg_targets=parse_sdgs(cells.get("sdgs"), column=names.get("sdgs", "")),
+            countries=[country_code(name) for name in multi(cells.get("countries"))],
+        )
+
+
+READERS: dict[str, type[Reader]] = {
+    reader.format: reader
+    for reader in (UhriXlsxReader, UhriJsonReader, UprInfoCsvReader, MappedCsvReader)
+}
+MAPPABLE_FIELDS = {
+    "uprinfo-csv": [c.field for c in UprInfoCsvReader.columns],
+    "csv": [c.field for c in MappedCsvReader.columns],
+}
+
+
+def reader_for(
+    format: str,
+    path: str | Path,
+    *,
+    options: Mapping[str, Any] | None = None,
+    progress: Progress | None = None,
+) -> Reader:
+    try:
+        reader_class = READERS[format]
+    except KeyError:
+        raise PlanTableError(
+            _("Unknown format “%(format)s”: use one of %(formats)s.")
+            % {"format": format, "formats": ", ".join(READERS)}
+        ) from None
+    return reader_class(path, options=options, progress=progress)
+
+
+__all__ = ["READERS", "Item", "Reader", "chain", "reader_for"]
