@@ -1,0 +1,88 @@
+"""The full-text index behaves the same on SQLite (FTS5) and PostgreSQL (tsvector)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from rightsmonitor.core.fulltext import FullTextIndex, Query, analyse, highlight, words
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def index():
+    table = "test_fulltext_index"
+    from rightsmonitor.core.fulltext import create_index_table, drop_index_table
+
+    create_index_table(connection, table)
+    yield FullTextIndex(table)
+    drop_index_table(connection, table)
+
+
+def test_stems_join_word_forms_in_english_and_russian():
+    assert analyse("tortured") == analyse("torture")
+    assert analyse("trafficking") == analyse("traffick")
+    assert analyse("торговли") == analyse("торговля")
+    assert analyse("пытки") == analyse("пытками")
+    assert words("The State party should ensure") == []  # stock phrases are stop words
+
+
+def test_every_term_must_match_and_phrases_keep_their_order(index):
+    index.update(
+        [
+            (1, "a", "Criminalize domestic violence as a separate offence"),
+            (2, "a", "Violence against women in the domestic sphere"),
+            (3, "a", "Ensure that torture is prosecuted"),
+            (4, "a", "Принять закон о противодействии торговле людьми"),
+        ]
+    )
+
+    def found(text: str) -> set[int]:
+        return _ids(index, Query.parse(text))
+
+    assert found("domestic violence") == {1, 2}
+    assert found('"domestic violence"') == {1}
+    assert found("tortured") == {3}
+    assert found("торговля") == {4}
+    assert found("nothing-like-this") == set()
+
+
+def _ids(index: FullTextIndex, query: Query) -> set[int]:
+    where, params = index._match(query, any_term=False)
+    key = "id" if connection.vendor == "postgresql" else "rowid"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {key} FROM {index.table} WHERE {where}", params)
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_ranking_prefers_rare_matching_words(index):
+    index.update(
+        [
+            (1, "a", "rights of persons with disabilities accessibility"),
+            (2, "a", "rights of women"),
+            (3, "a", "rights of children"),
+            (4, "a", "rights of migrants"),
+        ]
+    )
+    ranked = index.rank_any(Query.parse("accessibility rights"), limit=2)
+    assert ranked[0][0] == 1
+    assert index.rank_any(Query.parse("accessibility"), limit=5, among=[2, 3]) == []
+
+
+def test_sync_reindexes_only_changed_stamps(index):
+    index.update([(1, "v1", "old text about prisons")])
+    written = index.sync({1: "v1"}, lambda ids: [(pk, "v1", "x") for pk in ids])
+    assert written == 0
+    written = index.sync({1: "v2", 2: "v1"}, lambda ids: [(pk, "v2", "new text about courts") for pk in ids])
+    assert written == 2
+    assert _ids(index, Query.parse("courts")) == {1, 2}
+    assert _ids(index, Query.parse("prisons")) == set()
+    index.delete([1])
+    assert _ids(index, Query.parse("courts")) == {2}
+
+
+def test_highlight_marks_words_with_a_searched_stem():
+    pieces = highlight("Victims of torture were tortured.", set(analyse("torture")))
+    assert [p for p, marked in pieces if marked] == ["torture", "tortured"]
+    assert "".join(p for p, _m in pieces) == "Victims of torture were tortured."
