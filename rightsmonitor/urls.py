@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("reporting/", include("rightsmonitor.reporting.urls")),
     path("assessments/", include("rightsmonitor.assessments.urls")),
     path("indicators/", include("rightsmonitor.indicators.urls")),
+    path("recommendations/", include("rightsmonitor.recommendations.urls")),
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     prefix_default_language=False,

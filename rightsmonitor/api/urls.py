@@ -4,7 +4,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from rightsmonitor.api import indicators, reporting, views
+from rightsmonitor.api import indicators, recommendations, reporting, views
 
 router = DefaultRouter()
 router.register("plans", views.PlanViewSet, basename="plan")
@@ -16,10 +16,12 @@ router.register("reports", reporting.ReportViewSet, basename="report")
 router.register("periods", reporting.ReportingPeriodViewSet, basename="period")
 router.register("indicators", indicators.IndicatorViewSet, basename="indicator")
 router.register("observations", indicators.ObservationViewSet, basename="observation")
+router.register("recommendations", recommendations.RecommendationViewSet, basename="recommendation")
 
 v1: list[URLPattern | URLResolver] = [
     path("", include(router.urls)),
     *reporting.urlpatterns,
+    *recommendations.urlpatterns,
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
 ]
 

@@ -52,7 +52,9 @@ def link_action(
     if not access.linkable_actions(by).filter(pk=action.pk).exists():
         raise PermissionDenied
     with transaction.atomic():
-        link = RecommendationLink.objects.filter(recommendation=recommendation, action=action).first()
+        link = RecommendationLink.objects.filter(
+            recommendation=recommendation, action=action
+        ).first()
         if link is None:
             link = RecommendationLink(recommendation=recommendation, action=action, created_by=by)
         elif link.note == note:
@@ -69,7 +71,9 @@ def link_action(
             record_actor(link, by)
             link.save(update_fields=["note"])
         if method:
-            _decide(recommendation, action, SuggestionDecision.Decision.ACCEPTED, by=by, method=method)
+            _decide(
+                recommendation, action, SuggestionDecision.Decision.ACCEPTED, by=by, method=method
+            )
     return link
 
 
@@ -91,7 +95,9 @@ def reject_suggestion(
                 _("The action is linked to the recommendation: remove the link instead."),
                 code="linked",
             )
-        return _decide(recommendation, action, SuggestionDecision.Decision.REJECTED, by=by, method=method)
+        return _decide(
+            recommendation, action, SuggestionDecision.Decision.REJECTED, by=by, method=method
+        )
 
 
 def _decide(
@@ -138,14 +144,18 @@ def request_import(
     return run
 
 
-def start_run(*, format: str, filename: str, by: Any, options: dict[str, Any] | None = None) -> ImportRun:
+def start_run(
+    *, format: str, filename: str, by: Any, options: dict[str, Any] | None = None
+) -> ImportRun:
     """An ``ImportRun`` for a file imported from the command line."""
     return ImportRun.objects.create(
         format=format, filename=filename[:255], options=options or {}, requested_by=by
     )
 
 
-def run_import(run_id: int, *, path: str | None = None, progress: Any = None) -> ImportSummary | None:
+def run_import(
+    run_id: int, *, path: str | None = None, progress: Any = None
+) -> ImportSummary | None:
     """Import the run's file (the worker's part; the command calls it with ``path``).
 
     The run row records the outcome either way: counts and notes, or the problems that made

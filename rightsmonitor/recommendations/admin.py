@@ -44,5 +44,14 @@ class RecommendationLinkAdmin(ReadOnlyAdmin):
 
 @admin.register(ImportRun)
 class ImportRunAdmin(ReadOnlyAdmin):
-    list_display = ["filename", "format", "status", "created", "updated", "unchanged", "rejected", "created_at"]
+    list_display = [
+        "filename",
+        "format",
+        "status",
+        "created",
+        "updated",
+        "unchanged",
+        "rejected",
+        "created_at",
+    ]
     list_filter = ["format", "status"]

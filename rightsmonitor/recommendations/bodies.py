@@ -110,7 +110,9 @@ SPECIAL_PROCEDURE = re.compile(
     r"специальный докладчик|рабочая группа|независимый эксперт",
     re.I,
 )
-NATIONAL = re.compile(r"ombudsman|commissioner for human rights|parliament|уполномоченн|парламент", re.I)
+NATIONAL = re.compile(
+    r"ombudsman|commissioner for human rights|parliament|уполномоченн|парламент", re.I
+)
 REGIONAL = re.compile(r"osce|odihr|council of europe|greta|venice|ecri|cpt|обсе|совет европы", re.I)
 
 

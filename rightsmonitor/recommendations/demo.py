@@ -67,9 +67,7 @@ def load_demo_recommendations(plan: Plan, *, coordinator: Any) -> int:
     labelled = read_labelled_set()
     save_records(item.record for item in labelled)
     actions = {action.number: action for action in plan.actions.all()}
-    recommendations = {
-        r.source_id: r for r in Recommendation.objects.filter(source=Source.DEMO)
-    }
+    recommendations = {r.source_id: r for r in Recommendation.objects.filter(source=Source.DEMO)}
     for index, item in enumerate(labelled):
         if index % 3 == 2:
             continue

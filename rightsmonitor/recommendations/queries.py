@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import django_filters
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from rightsmonitor.core.fulltext import Query
+from rightsmonitor.plans.access import plans_for_user
 from rightsmonitor.plans.models import Theme
 from rightsmonitor.plans.models import country_name as plan_country_name
 from rightsmonitor.recommendations.models import (
@@ -25,11 +27,14 @@ from rightsmonitor.recommendations.models import (
     Position,
     Recommendation,
     RecommendationCountry,
-    RecommendationLink,
     SdgTarget,
 )
 from rightsmonitor.recommendations.search import RECOMMENDATION_INDEX
-from rightsmonitor.recommendations.status import RecommendationStatus, linked_statuses
+from rightsmonitor.recommendations.status import (
+    RecommendationStatus,
+    linked_statuses,
+    visible_links,
+)
 
 FACET_LIMIT = 30  # values listed per facet, most frequent first
 
@@ -62,6 +67,13 @@ class RecommendationFilter(django_filters.FilterSet):
     class Meta:
         model = Recommendation
         fields: list[str] = []
+
+    @property
+    def user(self) -> Any:
+        return getattr(self.request, "user", None) or AnonymousUser()
+
+    def _links(self) -> QuerySet[Any]:
+        return visible_links(self.user)
 
     def filter_text(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         query = Query.parse(value)
@@ -99,10 +111,10 @@ class RecommendationFilter(django_filters.FilterSet):
     def filter_country(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return self._through(queryset, RecommendationCountry, country__in=_values(value))
 
-    def filter_linked(self, queryset: QuerySet[Any], name: str, value: bool | None) -> QuerySet[Any]:
+    def filter_linked(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
         if value is None:
             return queryset
-        linked = Exists(RecommendationLink.objects.filter(recommendation_id=OuterRef("pk")))
+        linked = Exists(self._links().filter(recommendation_id=OuterRef("pk")))
         return queryset.filter(linked if value else ~linked)
 
     def filter_status(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
@@ -111,16 +123,20 @@ class RecommendationFilter(django_filters.FilterSet):
         if value == RecommendationStatus.NOT_COVERED:
             return self.filter_linked(queryset, name, False)
         # Only linked recommendations have another status, and they are few: derive theirs.
-        ids = [pk for pk, status in linked_statuses().items() if status == value]
+        ids = [pk for pk, status in linked_statuses(user=self.user).items() if status == value]
         return queryset.filter(pk__in=ids)
 
     def filter_action(self, queryset: QuerySet[Any], name: str, value: int | None) -> QuerySet[Any]:
         if value is None:
             return queryset
-        return self._through(queryset, RecommendationLink, action_id=value)
+        return queryset.filter(
+            Exists(self._links().filter(recommendation_id=OuterRef("pk"), action_id=value))
+        )
 
     def filter_plan(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return self._through(queryset, RecommendationLink, action__plan__code=value)
+        return queryset.filter(
+            Exists(self._links().filter(recommendation_id=OuterRef("pk"), action__plan__code=value))
+        )
 
 
 def _values(value: str) -> list[str]:
@@ -142,8 +158,11 @@ class Facet:
     values: list[FacetValue]
 
 
-def facets(queryset: QuerySet[Recommendation], selected: dict[str, Sequence[str]]) -> list[Facet]:
-    """Counts of each facet's values within ``queryset`` (the filtered recommendations)."""
+def facets(
+    queryset: QuerySet[Recommendation], selected: dict[str, Sequence[str]], *, user: Any
+) -> list[Facet]:
+    """Counts of each facet's values within ``queryset`` (the filtered recommendations); the
+    status facet counts only links to plans ``user`` may see."""
     ids = queryset.order_by().values("pk")
 
     def chosen(name: str, value: str) -> bool:
@@ -157,8 +176,8 @@ def facets(queryset: QuerySet[Recommendation], selected: dict[str, Sequence[str]
         ]
 
     result: list[Facet] = []
-    mechanisms = dict(Mechanism.choices)
-    rows = (
+    mechanisms: dict[str, str] = {value: str(label) for value, label in Mechanism.choices}
+    rows: Any = (
         Recommendation.objects.filter(pk__in=ids)
         .values("body__mechanism")
         .annotate(n=Count("pk"))
@@ -168,7 +187,12 @@ def facets(queryset: QuerySet[Recommendation], selected: dict[str, Sequence[str]
         Facet(
             "mechanism",
             str(_("Mechanism")),
-            grouped(rows, "body__mechanism", lambda r: mechanisms.get(r["body__mechanism"], ""), "mechanism"),
+            grouped(
+                rows,
+                "body__mechanism",
+                lambda r: mechanisms.get(r["body__mechanism"], ""),
+                "mechanism",
+            ),
         )
     )
     bodies = (
@@ -180,7 +204,7 @@ def facets(queryset: QuerySet[Recommendation], selected: dict[str, Sequence[str]
         Facet(
             "body",
             str(_("Body")),
-            [FacetValue(b.code, b.code, b.n, chosen("body", b.code)) for b in bodies],  # type: ignore[attr-defined]
+            [FacetValue(b.code, b.code, b.n, chosen("body", b.code)) for b in bodies],
         )
     )
     for name, label, through in (
@@ -206,7 +230,7 @@ def facets(queryset: QuerySet[Recommendation], selected: dict[str, Sequence[str]
                 ],
             )
         )
-    positions = dict(Position.choices)
+    positions: dict[str, str] = {value: str(label) for value, label in Position.choices}
     rows = (
         Recommendation.objects.filter(pk__in=ids)
         .values("position")
@@ -214,7 +238,11 @@ def facets(queryset: QuerySet[Recommendation], selected: dict[str, Sequence[str]
         .order_by("-n")
     )
     result.append(
-        Facet("position", str(_("Position")), grouped(rows, "position", lambda r: positions.get(r["position"], ""), "position"))
+        Facet(
+            "position",
+            str(_("Position")),
+            grouped(rows, "position", lambda r: positions.get(r["position"], ""), "position"),
+        )
     )
     sdg_counts = (
         Recommendation.sdg_targets.through.objects.filter(recommendation_id__in=ids)
@@ -242,7 +270,11 @@ def facets(queryset: QuerySet[Recommendation], selected: dict[str, Sequence[str]
         .order_by("-n")[:FACET_LIMIT]
     )
     result.append(
-        Facet("country", str(_("Country concerned")), grouped(rows, "country", lambda r: _country(r["country"]), "country"))
+        Facet(
+            "country",
+            str(_("Country concerned")),
+            grouped(rows, "country", lambda r: _country(r["country"]), "country"),
+        )
     )
     rows = (
         Recommendation.objects.filter(pk__in=ids, document_date__isnull=False)
@@ -252,7 +284,7 @@ def facets(queryset: QuerySet[Recommendation], selected: dict[str, Sequence[str]
         .order_by("-year")[:FACET_LIMIT]
     )
     result.append(Facet("year", str(_("Year")), grouped(rows, "year", lambda r: r["year"], "year")))
-    result.append(_status_facet(queryset, selected))
+    result.append(_status_facet(queryset, selected, user=user))
     return [facet for facet in result if facet.values]
 
 
@@ -261,10 +293,10 @@ def _country(code: str) -> str:
 
 
 def _status_facet(
-    queryset: QuerySet[Recommendation], selected: dict[str, Sequence[str]]
+    queryset: QuerySet[Recommendation], selected: dict[str, Sequence[str]], *, user: Any
 ) -> Facet:
     total = queryset.count()
-    statuses = linked_statuses()
+    statuses = linked_statuses(user=user)
     linked_here = set(queryset.filter(pk__in=list(statuses)).values_list("pk", flat=True))
     counts: dict[str, int] = {RecommendationStatus.NOT_COVERED: total - len(linked_here)}
     for pk in linked_here:
@@ -278,20 +310,20 @@ def _status_facet(
 
 
 def coverage_by(
-    queryset: QuerySet[Recommendation], dimension: str
+    queryset: QuerySet[Recommendation], dimension: str, *, user: Any
 ) -> list[tuple[str, int, int]]:
-    """(label, recommendations, of which linked) per mechanism, theme, affected group or
-    position."""
-    linked = Q(links__isnull=False)
+    """(label, recommendations, of which linked to a plan ``user`` may see) per mechanism,
+    theme, affected group or position."""
+    linked = Q(links__action__plan__in=plans_for_user(user))
     if dimension == "mechanism":
-        labels: dict[Any, str] = dict(Mechanism.choices)
+        labels: dict[Any, str] = {value: str(label) for value, label in Mechanism.choices}
         rows = queryset.values(key=F("body__mechanism"))
     elif dimension == "position":
-        labels = dict(Position.choices)
+        labels = {value: str(label) for value, label in Position.choices}
         rows = queryset.values(key=F("position"))
     elif dimension in {"theme", "affected"}:
         field = "themes" if dimension == "theme" else "affected_persons"
-        rows = queryset.values(key=models_f(field))
+        rows = queryset.values(key=F(field))
         labels = {t.pk: str(t) for t in Theme.objects.all()}
     else:
         raise ValueError(dimension)
@@ -303,4 +335,3 @@ def coverage_by(
         for row in counted
         if row["key"] is not None
     ]
-

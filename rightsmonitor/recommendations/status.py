@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.translation import pgettext_lazy
 
+from rightsmonitor.plans.access import plans_for_user
 from rightsmonitor.recommendations.models import RecommendationLink
 from rightsmonitor.reporting.models import ActionMonitoring, ImplementationStatus
 
@@ -48,9 +51,17 @@ def derive_status(action_statuses: Iterable[str]) -> str:
     return RecommendationStatus.NOT_IMPLEMENTED
 
 
-def linked_statuses(recommendation_ids: Iterable[int] | None = None) -> dict[int, str]:
-    """{recommendation id: derived status} for every linked recommendation (two queries)."""
-    links = RecommendationLink.objects.all()
+def visible_links(user: Any) -> QuerySet[RecommendationLink]:
+    """Links to actions of plans ``user`` may see: a draft plan's links count for staff only."""
+    return RecommendationLink.objects.filter(action__plan__in=plans_for_user(user))
+
+
+def linked_statuses(
+    recommendation_ids: Iterable[int] | None = None, *, user: Any
+) -> dict[int, str]:
+    """{recommendation id: derived status} for every recommendation linked to an action of a
+    plan ``user`` may see (two queries)."""
+    links = visible_links(user)
     if recommendation_ids is not None:
         links = links.filter(recommendation_id__in=list(recommendation_ids))
     pairs = list(links.values_list("recommendation_id", "action_id"))

@@ -24,10 +24,10 @@ from rightsmonitor.recommendations.models import (
 )
 from rightsmonitor.recommendations.search import (
     ACTION_INDEX,
+    ACTION_TEXT_FIELDS,
     RECOMMENDATION_INDEX,
     action_text,
     sync_action_index,
-    ACTION_TEXT_FIELDS,
 )
 
 LIMIT = 5
@@ -103,11 +103,14 @@ def suggest_recommendations(
     )
     among: list[int] | None = None
     if country:
-        among = list(
-            RecommendationCountry.objects.filter(country=country).values_list(
-                "recommendation_id", flat=True
+        among = (
+            list(
+                RecommendationCountry.objects.filter(country=country).values_list(
+                    "recommendation_id", flat=True
+                )
             )
-        ) or None
+            or None
+        )
     if among is not None:
         among = [pk for pk in among if pk not in excluded]
     ranked = RECOMMENDATION_INDEX.rank_any(

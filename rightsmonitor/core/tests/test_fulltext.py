@@ -74,7 +74,9 @@ def test_sync_reindexes_only_changed_stamps(index):
     index.update([(1, "v1", "old text about prisons")])
     written = index.sync({1: "v1"}, lambda ids: [(pk, "v1", "x") for pk in ids])
     assert written == 0
-    written = index.sync({1: "v2", 2: "v1"}, lambda ids: [(pk, "v2", "new text about courts") for pk in ids])
+    written = index.sync(
+        {1: "v2", 2: "v1"}, lambda ids: [(pk, "v2", "new text about courts") for pk in ids]
+    )
     assert written == 2
     assert _ids(index, Query.parse("courts")) == {1, 2}
     assert _ids(index, Query.parse("prisons")) == set()

@@ -19,6 +19,9 @@ from rightsmonitor.indicators.models import Indicator, ObservationState
 from rightsmonitor.indicators.tests.factories import add_observation, build_indicator_world
 from rightsmonitor.plans.models import Plan
 from rightsmonitor.plans.tests.factories import build_plan
+from rightsmonitor.recommendations.actions import link_action
+from rightsmonitor.recommendations.models import ImportRun
+from rightsmonitor.recommendations.tests.factories import make_recommendations
 from rightsmonitor.reporting.actions import ensure_periods, start_report
 
 ROLES = ("public", "ngo_member", "focal_point_mia", "coordinator", "administrator")
@@ -152,6 +155,28 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "v1:observation-list": OPEN,
     "v1:observation-detail": OPEN,  # published
     "v1:draft-observation-detail": (404, 404, 200, 200, 200),
+    "recommendations:search": OPEN,
+    "recommendations:coverage": OPEN,
+    "recommendations:followup": OPEN,
+    "recommendations:detail": OPEN,
+    "recommendations:action_recommendations": OPEN,
+    "recommendations:draft-action_recommendations": (404, 404, 404, 200, 200),
+    "recommendations:import": STAFF,
+    "recommendations:import_run": STAFF,
+    "recommendations:import_run_progress": STAFF,
+    "recommendations:import_rejected": STAFF,
+    "recommendations:link": STAFF_POST_ONLY,
+    "recommendations:unlink": STAFF_POST_ONLY,
+    "recommendations:accept": STAFF_POST_ONLY,
+    "recommendations:reject": STAFF_POST_ONLY,
+    "v1:recommendation-list": OPEN,
+    "v1:recommendation-detail": OPEN,
+    "v1:recommendation-links": OPEN,
+    "v1:recommendation-link": POST_ONLY,
+    "v1:recommendation-suggestions": (403, 403, 403, 200, 200),
+    "v1:recommendation-reject-suggestion": POST_ONLY,
+    # Without ?action= the staff get a field error.
+    "v1:action-recommendation-suggestions": (403, 403, 403, 400, 400),
 }
 
 # URL names that are not pages of ours: format-suffix twins, media in DEBUG, admin's own views.
@@ -213,6 +238,12 @@ def world(db, administrator, coordinator, focal_point_mia, ngo_member) -> dict[s
         agency=indicators.women_mps.agency,
         is_public=False,
     )
+    (recommendation,) = make_recommendations(1)
+    (to_reject,) = make_recommendations(1)
+    link = link_action(recommendation, action, by=coordinator)
+    import_run = ImportRun.objects.create(
+        format="uhri-json", filename="x.json", requested_by=coordinator
+    )
     draft_observation = add_observation(
         indicators, indicators.women_mps, "2023", "KZ", {}, "20", state=ObservationState.DRAFT
     )
@@ -240,6 +271,10 @@ def world(db, administrator, coordinator, focal_point_mia, ngo_member) -> dict[s
         "indicators": indicators,
         "hidden_indicator": hidden,
         "draft_observation": draft_observation,
+        "recommendation": recommendation,
+        "to_reject": to_reject,
+        "link": link,
+        "import_run": import_run,
     }
 
 
@@ -318,6 +353,33 @@ def _url(name: str, w: dict) -> str:  # type: ignore[type-arg]
             "v1:draft-observation-detail": {"pk": w["draft_observation"].pk},
         }
     )
+    recommendation = {"pk": w["recommendation"].pk}
+    run = {"pk": w["import_run"].pk}
+    args.update(
+        {
+            "recommendations:followup": {"fmt": "xlsx"},
+            "recommendations:detail": recommendation,
+            "recommendations:action_recommendations": {"action_pk": action.pk},
+            "recommendations:draft-action_recommendations": {
+                "action_pk": w["draft"].actions.get().pk
+            },
+            "recommendations:import_run": run,
+            "recommendations:import_run_progress": run,
+            "recommendations:import_rejected": run,
+            "recommendations:link": recommendation,
+            "recommendations:unlink": {**recommendation, "link_pk": w["link"].pk},
+            "recommendations:accept": {"pk": w["to_reject"].pk, "action_pk": action.pk},
+            "recommendations:reject": {"pk": w["to_reject"].pk, "action_pk": action.pk},
+            "v1:recommendation-detail": recommendation,
+            "v1:recommendation-links": recommendation,
+            "v1:recommendation-link": {**recommendation, "action_id": action.pk},
+            "v1:recommendation-suggestions": recommendation,
+            "v1:recommendation-reject-suggestion": {
+                "pk": w["to_reject"].pk,
+                "action_id": action.pk,
+            },
+        }
+    )
     for plan_page in (
         "plan_edit",
         "plan_history",
@@ -360,12 +422,20 @@ POSTED: dict[str, tuple[dict[str, str], tuple[int, ...]]] = {
     "indicators:enter": ({}, (302, 403, 400, 400, 400)),
     "indicators:gpo-enter": ({}, (302, 403, 403, 400, 400)),
     "indicators:upload": ({}, (302, 403, 400, 400, 400)),
+    "recommendations:import": ({}, (302, 403, 403, 400, 400)),
+    "recommendations:link": ({"action": "ACTION"}, (302, 403, 403, 302, 302)),
+    "recommendations:unlink": ({}, (302, 403, 403, 302, 404)),
+    "recommendations:accept": ({}, (302, 403, 403, 302, 302)),
+    "recommendations:reject": ({}, (302, 403, 403, 302, 302)),
 }
 
 
 @pytest.mark.parametrize("name", sorted(POSTED))
 def test_post_status_for_every_role(name: str, world: dict) -> None:  # type: ignore[type-arg]
     data, expected = POSTED[name]
+    data = {
+        key: str(world["action"].pk) if value == "ACTION" else value for key, value in data.items()
+    }
     url = _url(name, world)
     actual = tuple(client_for(world["users"][role]).post(url, data).status_code for role in ROLES)
     assert actual == expected, f"POST {url}: got {dict(zip(ROLES, actual, strict=True))}"
