@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -170,26 +170,38 @@ class Saver:
                 records.append((item, item.record))
         if not records:
             return
-        matches = self._match([record for _item, record in records])
+        candidates = self._match([record for _item, record in records])
         to_create: list[tuple[Recommendation, Record]] = []
         to_update: list[tuple[Recommendation, Record]] = []
         batch_keys: dict[str, tuple[str, str]] = {}
+        claimed: set[int] = set()
         for item, record in records:
-            key = f"{record.source}\x00{record.source_id}" if record.source_id else ""
+            # A row is the same as an earlier row of the batch by its id or, without an id,
+            # by its symbol and text.
+            if record.source_id:
+                key = f"i\x00{record.source}\x00{record.source_id}"
+            else:
+                key = f"t\x00{record.source}\x00{record.symbol}\x00{record.text_key}"
             content_hash = record.content_hash()
-            if key and key in batch_keys:
+            if key in batch_keys:
                 location, earlier_hash = batch_keys[key]
                 if earlier_hash == content_hash:
                     self.summary.unchanged += 1
                 else:
                     self._reject(item, _duplicate(location))
                 continue
-            if key:
-                batch_keys[key] = (item.location, content_hash)
-            existing = matches.get(id(record))
+            batch_keys[key] = (item.location, content_hash)
+            # Each existing recommendation answers one row: two rows with other ids and the
+            # same text are two recommendations.
+            existing = next(
+                (rec for rec in candidates.get(id(record), []) if rec.pk not in claimed), None
+            )
             if existing is None:
                 to_create.append((self._new(record, content_hash), record))
-            elif self.run is not None and existing.import_run_id == self.run.pk:
+                continue
+            claimed.add(existing.pk)
+            if self.run is not None and existing.import_run_id == self.run.pk:
+                # Written by this run already, from an earlier batch: the same row again.
                 if existing.content_hash != content_hash:
                     self._reject(item, _duplicate(""))
                 else:
@@ -205,32 +217,54 @@ class Saver:
         self.summary.rejected += 1
         self.rejected.add(item, reason)
 
-    def _match(self, records: Sequence[Record]) -> dict[int, Recommendation]:
-        """Existing recommendations by ``id(record)``: by source id, else symbol + text."""
-        found: dict[int, Recommendation] = {}
+    def _match(self, records: Sequence[Record]) -> dict[int, list[Recommendation]]:
+        """Existing recommendations that may be each record (by ``id(record)``), best first.
+
+        By (source, id at the source); else by document symbol and normalised text; else,
+        with neither id nor symbol, by the text among recommendations from the same source.
+        The text never matches a recommendation that has another id at the same source:
+        that is another recommendation with the same words.
+        """
+        found: dict[int, list[Recommendation]] = {}
         by_source: dict[tuple[str, str], list[Record]] = {}
         for record in records:
             if record.source_id:
                 by_source.setdefault((record.source, record.source_id), []).append(record)
-        sources = {source for source, _id in by_source}
-        for source in sources:
+        for source in {source for source, _id in by_source}:
             ids = [source_id for s, source_id in by_source if s == source]
             for existing in Recommendation.objects.filter(source=source, source_id__in=ids):
                 for record in by_source[(source, existing.source_id)]:
-                    found[id(record)] = existing
-        rest = [record for record in records if id(record) not in found and record.symbol]
-        if rest:
-            existing_by_text = {
-                (existing.symbol, existing.text_key): existing
-                for existing in Recommendation.objects.filter(
-                    symbol__in={record.symbol for record in rest},
-                    text_key__in={record.text_key for record in rest},
-                )
-            }
-            for record in rest:
-                match = existing_by_text.get((record.symbol, record.text_key))
-                if match is not None:
-                    found[id(record)] = match
+                    found[id(record)] = [existing]
+        rest = [record for record in records if id(record) not in found]
+        with_symbol = [record for record in rest if record.symbol]
+        if with_symbol:
+            # Only those that _may_be() accepts (so that a thousand annotations with the same
+            # words do not each fetch all the others).
+            eligible = Q()
+            if all(record.source_id for record in with_symbol):
+                sources = {record.source for record in with_symbol}
+                eligible = Q(source_id="") | ~Q(source__in=sources)
+            by_text: dict[tuple[str, str], list[Recommendation]] = {}
+            for existing in Recommendation.objects.filter(
+                eligible,
+                symbol__in={record.symbol for record in with_symbol},
+                text_key__in={record.text_key for record in with_symbol},
+            ).order_by("pk"):
+                by_text.setdefault((existing.symbol, existing.text_key), []).append(existing)
+            for record in with_symbol:
+                matches = by_text.get((record.symbol, record.text_key), [])
+                found[id(record)] = [rec for rec in matches if _may_be(rec, record)]
+        bare = [record for record in rest if not record.symbol and not record.source_id]
+        if bare:
+            by_text = {}
+            for existing in Recommendation.objects.filter(
+                symbol="",
+                source__in={record.source for record in bare},
+                text_key__in={record.text_key for record in bare},
+            ).order_by("pk"):
+                by_text.setdefault((existing.source, existing.text_key), []).append(existing)
+            for record in bare:
+                found[id(record)] = by_text.get((record.source, record.text_key), [])
         return found
 
     def _new(self, record: Record, content_hash: str) -> Recommendation:
@@ -273,6 +307,7 @@ class Saver:
         return body.pk
 
     def _theme(self, kind: str, name: str) -> int:
+        name = name[:255]  # as stored, so that the next import finds it
         pk = self.themes.get((kind, name.casefold()))
         if pk is None:
             base = slugify(name, allow_unicode=True)[:56] or "theme"
@@ -280,7 +315,7 @@ class Saver:
             while key in self.theme_keys:
                 number += 1
                 key = f"{base}-{number}"
-            pk = Theme.objects.create(key=key, kind=kind, name_en=name[:255]).pk
+            pk = Theme.objects.create(key=key, kind=kind, name_en=name).pk
             self.theme_keys.add(key)
             self.themes[(kind, name.casefold())] = pk
         return pk
@@ -302,7 +337,8 @@ class Saver:
             self.summary.created += len(to_create)
         if to_update:
             Recommendation.objects.bulk_update(
-                [rec for rec, _record in to_update], [*FIELDS, "import_run", "source", "source_id", "updated_at"]
+                [rec for rec, _record in to_update],
+                [*FIELDS, "import_run", "source", "source_id", "updated_at"],
             )
             ids = [rec.pk for rec, _record in to_update]
             Recommendation.objects.filter(pk__in=ids).update(version=F("version") + 1)
@@ -345,13 +381,20 @@ class Saver:
         RecommendationCountry.objects.bulk_create(countries)
 
 
+def _may_be(existing: Recommendation, record: Record) -> bool:
+    """Whether ``existing``, found by its text, may be the recommendation ``record`` is."""
+    return not existing.source_id or not record.source_id or existing.source != record.source
+
+
 def _duplicate(location: str) -> RowRejected:
     if location:
         return RowRejected(
             _("The same recommendation (same id) as row %(row)s, with other content.")
             % {"row": location}
         )
-    return RowRejected(_("The same recommendation (same id) as an earlier row, with other content."))
+    return RowRejected(
+        _("The same recommendation (same id) as an earlier row, with other content.")
+    )
 
 
 __all__ = ["ImportSummary", "Mechanism", "check_file", "import_recommendations", "save_records"]

@@ -5,8 +5,15 @@ Each reader streams: it holds one row (one JSON object) at a time, whatever the 
 ``check()`` looks at the head of the file and refuses a file that is not what its format says
 before anything is written; ``items()`` then yields, per row, its location and either a
 ``Record`` or the ``RowRejected`` reason, with the row's raw values for the rejected-rows list.
-A file that breaks further on (a JSON cut off in the middle, a damaged workbook) raises
-``PlanTableError`` from ``items()``; the engine's transaction then leaves the database as it was.
+A file that breaks further on raises ``PlanTableError`` from ``items()``: the UHRI JSON is
+parsed whole before its first row is given, so that an export cut off in the middle is refused
+before anything is written; a damaged workbook or CSV raises where the damage is, and the
+engine's transaction then leaves the database as it was.
+
+Real files vary, and the readers take: a title above the header (the header is looked for in
+the first ten rows, and in every sheet of a workbook), columns in any order, empty columns,
+numbers where text is meant (an id 12345.0), dates as Excel serials, date cells or text, HTML
+with entities, CR/LF in cells, UTF-8, UTF-16 and Windows-1251 CSV with comma, semicolon or tab.
 """
 
 from __future__ import annotations
@@ -16,15 +23,18 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import chain
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import ijson
 import openpyxl
 from django.utils.translation import gettext as _
+from openpyxl.utils.exceptions import InvalidFileException
 
 from rightsmonitor.plans.importers.errors import PlanTableError
 from rightsmonitor.recommendations.importers.records import (
@@ -36,13 +46,16 @@ from rightsmonitor.recommendations.importers.records import (
     language_of,
     multi,
     parse_category,
+    parse_cycle,
     parse_date,
     parse_position,
     parse_sdgs,
+    parse_session,
     single,
     split_paragraph,
+    text_key,
 )
-from rightsmonitor.recommendations.models import Mechanism, Source
+from rightsmonitor.recommendations.models import Mechanism, Position, Source
 
 Progress = Callable[[int, int], None]  # (done, total), in bytes or rows
 HEADER_SCAN_ROWS = 10
@@ -106,6 +119,11 @@ class Column:
     field: str
     headers: tuple[str, ...]
     required: bool = False
+    label: str = ""  # the header as the format writes it, for messages
+
+    @property
+    def title(self) -> str:
+        return self.label or self.headers[0]
 
 
 def map_headers(
@@ -141,7 +159,7 @@ def map_headers(
                 break
     missing = [c for c in columns if c.required and c.field not in found]
     if missing:
-        names = ", ".join(f"“{c.headers[0]}”" for c in missing)
+        names = ", ".join(f"“{c.title}”" for c in missing)
         raise PlanTableError(
             _("Required column missing: %(columns)s. The header row has: %(header)s.")
             % {"columns": names, "header": ", ".join(clean(h) for h in header if clean(h))}
@@ -156,16 +174,18 @@ def _cells(row: tuple[Any, ...] | list[Any], found: Mapping[str, int]) -> dict[s
 
 
 def _raw(header: list[str], row: tuple[Any, ...] | list[Any]) -> dict[str, str]:
-    return {clean(h) or f"#{i + 1}": clean(v) for i, (h, v) in enumerate(zip(header, row, strict=False))}
+    return {
+        clean(h) or f"#{i + 1}": clean(v) for i, (h, v) in enumerate(zip(header, row, strict=False))
+    }
 
 
 # --- UHRI -------------------------------------------------------------------------------------
 
 UHRI_COLUMNS = (
-    Column("text", ("text",), required=True),
-    Column("body", ("reccomending body", "recommending body"), required=True),
-    Column("symbol", ("document symbol",), required=True),
-    Column("source_id", ("ohchr annotation id", "annotation id"), required=True),
+    Column("text", ("text",), required=True, label="Text"),
+    Column("body", ("reccomending body", "recommending body"), True, "Reccomending Body"),
+    Column("symbol", ("document symbol",), required=True, label="Document Symbol"),
+    Column("source_id", ("ohchr annotation id", "annotation id"), True, "OHCHR Annotation Id"),
     Column("countries", ("countries concerned",)),
     Column("themes", ("themes",)),
     Column("affected_persons", ("affected persons",)),
@@ -180,8 +200,24 @@ UHRI_COLUMNS = (
     Column("recommending_regions", ("recommending regions",)),
     Column("published_on_uhri", ("date of publication on uhri",)),
 )
+UHRI_HEADERS = frozenset(name for column in UHRI_COLUMNS for name in column.headers)
 # UHRI's names for the bodies of the UPR (everything else: treaty bodies, special procedures).
 UPR_BODY = re.compile(r"^(upr|universal periodic review)\b", re.I)
+ZIP_MAGIC = b"PK\x03\x04"
+OLE2_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")  # .xls, and .xlsx encrypted with a password
+# What a damaged workbook raises while it is read: a cut or corrupt ZIP member (zlib, CRC,
+# EOF), broken XML (SyntaxError covers ElementTree's and lxml's parse errors), XML that
+# defusedxml refuses (ValueError), a part the workbook names but lacks (KeyError).
+WORKBOOK_ERRORS: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile,
+    zlib.error,
+    OSError,
+    EOFError,
+    KeyError,
+    SyntaxError,
+    ValueError,
+    InvalidFileException,
+)
 
 
 def uhri_record(cells: Mapping[str, Any], *, columns: Mapping[str, str]) -> Record:
@@ -205,21 +241,25 @@ def uhri_record(cells: Mapping[str, Any], *, columns: Mapping[str, str]) -> Reco
         language=language_of(text),
         paragraph=paragraph,
         symbol=clean(cells.get("symbol")),
-        session=single(cells.get("session")),
-        cycle=single(cells.get("cycle")),
+        session=parse_session(cells.get("session")),
+        cycle=parse_cycle(cells.get("cycle")),
         document_date=parse_date(cells.get("document_date"), column=columns["document_date"]),
         recommending_states=multi(cells.get("recommending_states")),
-        position=parse_position(cells.get("position")) if is_upr else "no_response",
+        position=parse_position(cells.get("position")) if is_upr else Position.NO_RESPONSE,
         themes=multi(cells.get("themes")),
         affected_persons=multi(cells.get("affected_persons")),
         sdg_targets=parse_sdgs(cells.get("sdgs"), column=columns["sdgs"]),
-        countries=[country_code(name) for name in multi(cells.get("countries"))],
+        countries=[code for code in map(country_code, multi(cells.get("countries"))) if code],
     )
 
 
 class UhriXlsxReader(Reader):
+    """The UHRI's Excel export: the first sheet whose first rows hold UHRI's header."""
+
     format = "uhri-xlsx"
     label = "UHRI Excel export (.xlsx)"
+    handle: IO[bytes] | None = None
+    workbook: Any = None
 
     def check(self) -> None:
         check_workbook_archive(self.path)
@@ -227,31 +267,44 @@ class UhriXlsxReader(Reader):
         self._close()
 
     def _open(self) -> None:
+        # Opened from a stream, so that openpyxl does not judge the file by its name: an
+        # upload may be kept under any name.
+        self.handle = self.path.open("rb")
         try:
-            self.workbook = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+            self.workbook = openpyxl.load_workbook(self.handle, read_only=True, data_only=True)
+            sheets = list(self.workbook.worksheets)
+        except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+            self._close()
+            raise _damaged(error) from error
+        except WORKBOOK_ERRORS as error:
+            self._close()
             raise PlanTableError(
-                _("The file is not a readable Excel workbook (%(error)s).") % {"error": error}
+                _("The file is not a readable Excel workbook (%(error)s).")
+                % {"error": _describe(error)}
             ) from error
-        sheet = self.workbook.worksheets[0]
-        self.sheet = sheet
-        rows = sheet.iter_rows(values_only=True)
-        for number in range(1, HEADER_SCAN_ROWS + 1):
-            try:
-                row = next(rows)
-            except StopIteration:
-                break
-            except (zipfile.BadZipFile, OSError, EOFError) as error:
-                raise _damaged(error) from error
-            header = [clean(value) for value in row]
-            normals = {normal_header(value) for value in header}
-            if len(normals & {h for c in UHRI_COLUMNS for h in c.headers}) >= 2:
-                self.found, ignored = map_headers(header, UHRI_COLUMNS, {})
-                self.header = header
-                self.header_row = number
-                self.rows = rows
+        for sheet in sheets:
+            rows = sheet.iter_rows(values_only=True)
+            for number in range(1, HEADER_SCAN_ROWS + 1):
+                try:
+                    row = next(rows)
+                except StopIteration:
+                    break
+                except WORKBOOK_ERRORS as error:
+                    self._close()
+                    raise _damaged(error, row=number) from error
+                header = [clean(value) for value in row]
+                if len({normal_header(value) for value in header} & UHRI_HEADERS) < 2:
+                    continue
+                try:
+                    self.found, ignored = map_headers(header, UHRI_COLUMNS, {})
+                except PlanTableError:
+                    self._close()
+                    raise
+                self.sheet, self.header, self.header_row, self.rows = sheet, header, number, rows
                 if ignored:
-                    self.notes.append(_("Columns ignored: %(names)s.") % {"names": ", ".join(ignored)})
+                    self.notes.append(
+                        _("Columns ignored: %(names)s.") % {"names": ", ".join(ignored)}
+                    )
                 return
         self._close()
         raise PlanTableError(
@@ -266,32 +319,54 @@ class UhriXlsxReader(Reader):
         workbook = getattr(self, "workbook", None)
         if workbook is not None:
             workbook.close()
+            self.workbook = None
+        handle = getattr(self, "handle", None)
+        if handle is not None:
+            handle.close()
+            self.handle = None
+
+    def _rows(self) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        """(row number, values) of the rows below the header; damage as ``PlanTableError``."""
+        number = self.header_row
+        while True:
+            try:
+                row = next(self.rows)
+            except StopIteration:
+                return
+            except WORKBOOK_ERRORS as error:
+                raise _damaged(error, row=number + 1) from error
+            number += 1
+            yield number, row
 
     def items(self) -> Iterator[Item]:
         self._open()
         names = {f: self.header[i] for f, i in self.found.items()} | {
-            c.field: c.headers[0] for c in UHRI_COLUMNS if c.field not in self.found
+            c.field: c.title for c in UHRI_COLUMNS if c.field not in self.found
         }
         total = max((self.sheet.max_row or 0) - self.header_row, 0)
-        number = self.header_row
         try:
-            for number, row in enumerate(self.rows, start=self.header_row + 1):
+            for number, row in self._rows():
                 if not any(value not in (None, "") for value in row):
                     continue
-                yield _item(str(number), lambda row=row: uhri_record(_cells(row, self.found), columns=names), _raw(self.header, row))
+                cells = _cells(row, self.found)
+                yield _item(
+                    str(number), partial(uhri_record, cells, columns=names), _raw(self.header, row)
+                )
                 if number % 500 == 0:
                     self.progress(number - self.header_row, total)
-        except (zipfile.BadZipFile, OSError, EOFError, KeyError) as error:
-            raise _damaged(error, row=number + 1) from error
         finally:
             self._close()
         self.progress(total, total)
 
 
-def _damaged(error: Exception, *, row: int | None = None) -> PlanTableError:
+def _describe(error: BaseException) -> str:
+    return str(error) or type(error).__name__
+
+
+def _damaged(error: BaseException, *, row: int | None = None) -> PlanTableError:
     return PlanTableError(
         _("The workbook is damaged or cut short (%(error)s); nothing was imported.")
-        % {"error": error},
+        % {"error": _describe(error)},
         row=row,
     )
 
@@ -304,7 +379,30 @@ def _item(location: str, build: Callable[[], Record], raw: dict[str, str]) -> It
 
 
 def check_workbook_archive(path: Path) -> None:
-    """Refuse what is not a whole XLSX archive, or would inflate far beyond a real one."""
+    """Refuse what is not a whole XLSX archive, or would inflate far beyond a real one.
+
+    Only the archive's directory is read: a zip bomb is refused before any of it is inflated.
+    (A directory that understates a member's size does not help a bomb either: Python's
+    ``zipfile`` stops inflating at the stated size and reports a damaged member.)
+    """
+    with path.open("rb") as stream:
+        head = stream.read(8)
+    if not head:
+        raise PlanTableError(_("The file is empty."))
+    if head.startswith(OLE2_MAGIC):
+        raise PlanTableError(
+            _(
+                "This is an Excel 97-2003 workbook (.xls) or a workbook protected by a password, "
+                "not an .xlsx workbook. Open it in Excel and save it as .xlsx."
+            )
+        )
+    if not head.startswith(ZIP_MAGIC):
+        raise PlanTableError(
+            _(
+                "This is not an Excel workbook (.xlsx): it is not a ZIP archive, as every .xlsx "
+                "file is. If it is a CSV or JSON file, choose that format."
+            )
+        )
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
@@ -322,15 +420,18 @@ def check_workbook_archive(path: Path) -> None:
                         )
                         % {"member": member.filename, "inflation": inflation}
                     )
-            if not any(m.filename.startswith("xl/worksheets/") for m in members):
+            names = {member.filename for member in members}
+            if "xl/workbook.xml" not in names or not any(
+                name.startswith("xl/worksheets/") for name in names
+            ):
                 raise PlanTableError(_("The file is a ZIP archive but not an Excel workbook."))
-    except zipfile.BadZipFile as error:
+    except (zipfile.BadZipFile, OSError, EOFError) as error:
         raise PlanTableError(
             _(
                 "The file is not a complete Excel workbook (%(error)s). It may have been cut "
                 "short while downloading; download it again."
             )
-            % {"error": error}
+            % {"error": _describe(error)}
         ) from error
 
 
@@ -354,23 +455,38 @@ UHRI_JSON_REQUIRED = ("AnnotationId", "Text", "Body", "Symbol")
 
 
 class UhriJsonReader(Reader):
+    """The UHRI's JSON export: one list of objects, read as a stream (the whole index is 400 MB).
+
+    ``items()`` reads the file twice: once to check that it is whole and that every element
+    is a UHRI object, then to import it. A file broken in the middle is so refused before a
+    single row is written, at the cost of a parse (a few seconds for the whole index).
+    """
+
     format = "uhri-json"
     label = "UHRI JSON export (.json)"
 
     def check(self) -> None:
         with self.path.open("rb") as stream:
             first = _first_json_character(stream)
+            if not first:
+                raise PlanTableError(_("The file is empty."))
             if first != b"[":
                 raise PlanTableError(
-                    _("This is not a UHRI JSON export: the file must hold a list of objects.")
+                    _(
+                        "This is not a UHRI JSON export: the file must hold a list of objects, "
+                        "and it begins with “%(start)s”."
+                    )
+                    % {"start": first.decode("latin-1")}
                 )
             try:
                 head = next(ijson.items(stream, "item", use_float=True), None)
             except ijson.JSONError as error:
                 raise PlanTableError(
                     _("The JSON is broken near the start of the file: %(error)s.")
-                    % {"error": error}
+                    % {"error": _first_line(error)}
                 ) from error
+            except UnicodeDecodeError as error:
+                raise PlanTableError(_("The JSON is not UTF-8 text.")) from error
             if head is not None:
                 self._check_object(head, 1)
 
@@ -387,30 +503,57 @@ class UhriJsonReader(Reader):
                 % {"number": number, "keys": ", ".join(missing)}
             )
 
+    def _objects(self, stream: IO[bytes], *, first_pass: bool) -> Iterator[tuple[int, dict]]:
+        """(number, object) for every object of the list; a broken file as ``PlanTableError``."""
+        number = 0
+        done = 0 if first_pass else self.size
+        _first_json_character(stream)  # past a BOM
+        try:
+            for number, value in enumerate(ijson.items(stream, "item", use_float=True), start=1):
+                self._check_object(value, number)
+                yield number, value
+                if number % 1000 == 0:
+                    self.progress(done + stream.tell(), 2 * self.size)
+        except ijson.JSONError as error:
+            raise PlanTableError(
+                # The parser reads ahead: the objects it had parsed in the block where it
+                # met the break are lost, so the count is a lower bound ("about").
+                _(
+                    "The JSON is broken after about %(number)d objects (near byte %(offset)d "
+                    "of %(size)d): %(error)s. Nothing was imported."
+                )
+                % {
+                    "number": number,
+                    "offset": stream.tell(),
+                    "size": self.size,
+                    "error": _first_line(error),
+                }
+            ) from error
+        except UnicodeDecodeError as error:
+            raise PlanTableError(
+                _("The JSON is not UTF-8 text (after object %(number)d). Nothing was imported.")
+                % {"number": number}
+            ) from error
+
     def items(self) -> Iterator[Item]:
         with self.path.open("rb") as stream:
-            number = 0
-            try:
-                for number, value in enumerate(ijson.items(stream, "item", use_float=True), start=1):
-                    self._check_object(value, number)
-                    cells = {name: value.get(key) for name, key in UHRI_JSON_KEYS.items()}
-                    raw = {"AnnotationId": clean(value.get("AnnotationId")), "Symbol": clean(value.get("Symbol")), "Text": html_to_text(value.get("Text"))[:300]}
-                    yield _item(f"#{number}", lambda cells=cells: uhri_record(cells, columns=UHRI_JSON_KEYS), raw)
-                    if number % 1000 == 0:
-                        self.progress(stream.tell(), self.size)
-            except ijson.JSONError as error:
-                raise PlanTableError(
-                    _(
-                        "The JSON is broken after object %(number)d (near byte %(offset)d of "
-                        "%(size)d): %(error)s. Nothing was imported."
-                    )
-                    % {"number": number, "offset": stream.tell(), "size": self.size, "error": error}
-                ) from error
-            except UnicodeDecodeError as error:
-                raise PlanTableError(
-                    _("The JSON is not UTF-8 text (after object %(number)d).") % {"number": number}
-                ) from error
-        self.progress(self.size, self.size)
+            for _number, _value in self._objects(stream, first_pass=True):
+                pass
+        with self.path.open("rb") as stream:
+            for number, value in self._objects(stream, first_pass=False):
+                cells = {name: value.get(key) for name, key in UHRI_JSON_KEYS.items()}
+                raw = {
+                    "AnnotationId": clean(value.get("AnnotationId")),
+                    "Symbol": clean(value.get("Symbol")),
+                    "Text": html_to_text(value.get("Text"))[:300],
+                }
+                yield _item(f"#{number}", partial(uhri_record, cells, columns=UHRI_JSON_KEYS), raw)
+        self.progress(2 * self.size, 2 * self.size)
+
+
+def _first_line(error: BaseException) -> str:
+    """The parser's message without the excerpt and arrow it draws below it."""
+    return (str(error).strip().splitlines() or [type(error).__name__])[0].rstrip(".")
 
 
 def _first_json_character(stream: IO[bytes]) -> bytes:
@@ -426,7 +569,7 @@ def _first_json_character(stream: IO[bytes]) -> bytes:
 
 
 def open_csv(path: Path) -> tuple[io.TextIOWrapper, str]:
-    """The file as a text stream in its own encoding, and its delimiter.
+    """The file as a text stream in its own encoding, and its head decoded (for the delimiter).
 
     UTF-8 (with or without BOM), UTF-16 with a BOM, else Windows-1251 when the head reads as
     Cyrillic; the encoding is judged on the first 64 KiB, cut at a line end.
@@ -435,66 +578,131 @@ def open_csv(path: Path) -> tuple[io.TextIOWrapper, str]:
 
     raw = path.open("rb")
     head = raw.read(CSV_SAMPLE)
-    if len(head) == CSV_SAMPLE and b"\n" in head:
-        head = head[: head.rindex(b"\n") + 1]
     try:
+        if not head.strip():
+            raise PlanTableError(_("The file is empty."))
+        if head.startswith((ZIP_MAGIC, OLE2_MAGIC)):
+            raise PlanTableError(
+                _(
+                    "This is an Excel workbook (or another archive), not a CSV file. Choose "
+                    "“UHRI Excel export” for a UHRI workbook, or save the sheet as CSV."
+                )
+            )
+        if len(head) == CSV_SAMPLE:
+            head = _whole_lines(head)
         text, encoding = decode_csv(head)
     except PlanTableError:
         raw.close()
         raise
     raw.seek(0)
     stream = io.TextIOWrapper(raw, encoding=encoding, newline="", errors="strict")
-    first_line = text.split("\n", 1)[0]
-    delimiter = max([",", ";", "\t"], key=first_line.count)
-    return stream, delimiter
+    return stream, text
+
+
+def _whole_lines(head: bytes) -> bytes:
+    """The head of a file cut after its last line end, in UTF-16 too (two bytes a unit)."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        newline = b"\n\x00" if head.startswith(codecs.BOM_UTF16_LE) else b"\x00\n"
+        end = len(head)
+        while (index := head.rfind(newline, 0, end)) > 0:
+            if index % 2 == 0:
+                return head[: index + 2]
+            end = index + 1
+        return head[: len(head) - len(head) % 2]
+    return head[: head.rindex(b"\n") + 1] if b"\n" in head else head
+
+
+def _delimiters(text: str) -> list[str]:
+    """Comma, semicolon and tab, the likeliest first: most frequent in the first line, then
+    in the first lines together (a title above the header has none or few)."""
+    lines = text.splitlines()[: HEADER_SCAN_ROWS + 10]
+    first = lines[0] if lines else ""
+    whole = "\n".join(lines)
+    return sorted([",", ";", "\t"], key=lambda d: (-first.count(d), -whole.count(d)))
 
 
 class CsvReader(Reader):
-    """A CSV whose columns are found by header names, with the user's mapping first."""
+    """A CSV whose columns are found by header names, with the user's mapping first.
+
+    The header is the first of the first ten rows that names the columns the format needs
+    (a title above it is skipped); the delimiter is the one with which such a row appears.
+    """
 
     columns: tuple[Column, ...] = ()
     fixed_headers: frozenset[str] = frozenset()
 
     def check(self) -> None:
-        stream, delimiter = open_csv(self.path)
+        stream, text = open_csv(self.path)
+        mapping = self.options.get("mapping", {})
+        first_error: PlanTableError | None = None
         with stream:
-            reader = csv.reader(stream, delimiter=delimiter)
-            try:
-                header = next(reader, [])
-            except (csv.Error, UnicodeDecodeError) as error:
-                raise PlanTableError(
-                    _("Cannot read the CSV header: %(error)s") % {"error": error}, row=1
-                ) from error
-        self.header = [clean(value) for value in header]
-        self.found, unclaimed = map_headers(self.header, self.columns, self.options.get("mapping", {}))
-        self.ignored = [name for name in unclaimed if normal_header(name) not in self.fixed_headers]
-        self.check_found()
-        if self.ignored:
-            self.notes.append(_("Columns ignored: %(names)s.") % {"names": ", ".join(self.ignored)})
+            for delimiter in _delimiters(text):
+                stream.seek(0)
+                reader = csv.reader(stream, delimiter=delimiter)
+                try:
+                    rows = [
+                        row for _index, row in zip(range(HEADER_SCAN_ROWS), reader, strict=False)
+                    ]
+                except (csv.Error, UnicodeDecodeError) as error:
+                    raise PlanTableError(
+                        _("Cannot read the CSV header: %(error)s") % {"error": error}, row=1
+                    ) from error
+                for index, row in enumerate(rows):
+                    header = [clean(value) for value in row]
+                    try:
+                        found, unclaimed = map_headers(header, self.columns, mapping)
+                        if len(found) < (1 if index == 0 else 2):
+                            # Below the first row, one known name is not enough: a data
+                            # row may hold "Recommendation" (Uwazi's template) in a cell.
+                            continue
+                        self.found = found
+                        self.header = header
+                        self.check_found()
+                    except PlanTableError as error:
+                        first_error = first_error or error
+                        continue
+                    self.delimiter, self.header_index = delimiter, index
+                    self.ignored = [
+                        name for name in unclaimed if normal_header(name) not in self.fixed_headers
+                    ]
+                    if self.ignored:
+                        self.notes.append(
+                            _("Columns ignored: %(names)s.") % {"names": ", ".join(self.ignored)}
+                        )
+                    return
+        raise first_error or PlanTableError(
+            _("None of the first %(count)d rows is a header with the columns of %(format)s.")
+            % {"count": HEADER_SCAN_ROWS, "format": self.label}
+        )
 
     def check_found(self) -> None:
         return None
 
     def items(self) -> Iterator[Item]:
-        if not hasattr(self, "found"):
+        if not hasattr(self, "delimiter"):
             self.check()
-        stream, delimiter = open_csv(self.path)
+        stream, _text = open_csv(self.path)
         names = {f: self.header[i] for f, i in self.found.items()}
-        number = 1
+        number = self.header_index + 1
         with stream:
-            reader = csv.reader(stream, delimiter=delimiter)
+            reader = csv.reader(stream, delimiter=self.delimiter)
             try:
-                next(reader, None)
-                for number, row in enumerate(reader, start=2):
+                for _skipped in range(self.header_index + 1):
+                    next(reader, None)
+                for number, row in enumerate(reader, start=self.header_index + 2):
                     if not any(value.strip() for value in row):
                         continue
                     cells = _cells(row, self.found)
-                    yield _item(str(number), lambda cells=cells: self.record(cells, names), _raw(self.header, row))
+                    yield _item(
+                        str(number), partial(self.record, cells, names), _raw(self.header, row)
+                    )
                     if number % 1000 == 0:
-                        self.progress(stream.buffer.tell(), self.size)
+                        self.progress(cast(IO[bytes], stream.buffer).tell(), self.size)
             except (csv.Error, UnicodeDecodeError) as error:
                 raise PlanTableError(
-                    _("Cannot read the CSV file: %(error)s") % {"error": error}, row=number + 1
+                    _("Cannot read the CSV file: %(error)s. Nothing was imported.")
+                    % {"error": error},
+                    row=number + 1,
                 ) from error
         self.progress(self.size, self.size)
 
@@ -503,7 +711,16 @@ class CsvReader(Reader):
 
 
 COMMON_COLUMNS = (
-    Column("recommending_states", ("recommending state", "recommending states", "recommending state s", "recommending country", "recommending countries")),
+    Column(
+        "recommending_states",
+        (
+            "recommending state",
+            "recommending states",
+            "recommending state s",
+            "recommending country",
+            "recommending countries",
+        ),
+    ),
     Column("position", ("response", "position", "sur response", "state response", "upr position")),
     Column("action_category", ("action category", "category")),
     Column("themes", ("issues", "issue", "themes", "theme", "topics")),
@@ -540,25 +757,32 @@ class UprInfoCsvReader(CsvReader):
                 )
                 % {"header": ", ".join(h for h in self.header if h)}
             )
-        if "date added" not in {normal_header(h) for h in self.header} and not self.options.get("mapping"):
+        if "date added" not in {normal_header(h) for h in self.header} and not self.options.get(
+            "mapping"
+        ):
             self.notes.append(_("The file has no “Date added” column: is it a UPR Info export?"))
 
     def record(self, cells: Mapping[str, Any], names: Mapping[str, str]) -> Record:
         text = html_to_text(cells.get("text")) or html_to_text(cells.get("title"))
         paragraph, text = split_paragraph(text)
         if not text:
-            raise RowRejected(_("The recommendation has no text."), column=names.get("text", "Title"))
+            raise RowRejected(
+                _("The recommendation has no text."), column=names.get("text", "Title")
+            )
         session = single(cells.get("session"))
-        countries = [country_code(name) for name in multi(cells.get("countries"))]
+        countries = [code for code in map(country_code, multi(cells.get("countries"))) if code]
+        states = multi(cells.get("recommending_states"))
         source_id = clean(cells.get("source_id"))
         if not source_id:
             # Uwazi's export has no id column: the recommendation is known by who made it to
             # whom at which session and what it says.
-            from rightsmonitor.recommendations.importers.records import text_key
-
-            states = "|".join(sorted(multi(cells.get("recommending_states"))))
-            source_id = "h:" + text_key(f"{'|'.join(countries)} {session} {states} {text}")[:32]
-        document_date = parse_date(cells.get("document_date"), column=names.get("document_date", ""))
+            key = (
+                f"{'|'.join(countries)} {parse_session(session)} {'|'.join(sorted(states))} {text}"
+            )
+            source_id = "h:" + text_key(key)[:32]
+        document_date = parse_date(
+            cells.get("document_date"), column=names.get("document_date", "")
+        )
         if document_date is None and session:
             # "44 - November 2023": the month of the review.
             month = re.sub(r"^\s*\d+\s*[-–]\s*", "", session)
@@ -576,12 +800,14 @@ class UprInfoCsvReader(CsvReader):
             language=language_of(text),
             paragraph=clean(cells.get("paragraph")) or paragraph,
             symbol=clean(cells.get("symbol")),
-            session=re.sub(r"^\s*(\d+)\s*[-–].*$", r"\1", session),
-            cycle=single(cells.get("cycle")),
+            session=parse_session(session),
+            cycle=parse_cycle(cells.get("cycle")),
             document_date=document_date,
-            recommending_states=multi(cells.get("recommending_states")),
+            recommending_states=states,
             position=parse_position(cells.get("position")),
-            action_category=parse_category(cells.get("action_category"), column=names.get("action_category", "")),
+            action_category=parse_category(
+                cells.get("action_category"), column=names.get("action_category", "")
+            ),
             themes=multi(cells.get("themes")),
             affected_persons=multi(cells.get("affected_persons")),
             sdg_targets=parse_sdgs(cells.get("sdgs"), column=names.get("sdgs", "")),
@@ -633,16 +859,20 @@ class MappedCsvReader(CsvReader):
             language=clean(cells.get("language"))[:8] or language_of(text),
             paragraph=clean(cells.get("paragraph")) or paragraph,
             symbol=clean(cells.get("symbol")),
-            session=single(cells.get("session")),
-            cycle=single(cells.get("cycle")),
-            document_date=parse_date(cells.get("document_date"), column=names.get("document_date", "")),
+            session=parse_session(cells.get("session")),
+            cycle=parse_cycle(cells.get("cycle")),
+            document_date=parse_date(
+                cells.get("document_date"), column=names.get("document_date", "")
+            ),
             recommending_states=multi(cells.get("recommending_states")),
             position=parse_position(cells.get("position")),
-            action_category=parse_category(cells.get("action_category"), column=names.get("action_category", "")),
+            action_category=parse_category(
+                cells.get("action_category"), column=names.get("action_category", "")
+            ),
             themes=multi(cells.get("themes")),
             affected_persons=multi(cells.get("affected_persons")),
             sdg_targets=parse_sdgs(cells.get("sdgs"), column=names.get("sdgs", "")),
-            countries=[country_code(name) for name in multi(cells.get("countries"))],
+            countries=[code for code in map(country_code, multi(cells.get("countries"))) if code],
         )
 
 

@@ -8,8 +8,15 @@ Usage::
 
 ``--map`` says which column holds a field (``--map text="Recommendation"``), for a generic CSV
 or a UPR Info export whose headers we do not know; ``--body`` gives the recommending body of
-every row of a CSV without a body column. ``--as`` names the coordinator or administrator the
-import is recorded under (default: the first administrator).
+every row of a CSV without a body column (and of the rows whose body cell is empty);
+``--mechanism`` the mechanism of a body that is new. ``--as`` names the coordinator or
+administrator the import is recorded under (default: the first active administrator).
+
+Examples::
+
+    python manage.py import_recommendations export-full-en.json --format uhri-json
+    python manage.py import_recommendations list.csv --format csv --map text=Рекомендация \
+        --map document_date=Дата --body "Commissioner for Human Rights" --mechanism national
 
 Re-importing the same or an updated file updates in place: rows are matched on (source, id at
 the source), then on document symbol plus normalised text. The run ends with counts of created,
@@ -26,9 +33,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from rightsmonitor.indicators.management.commands.import_observations import acting_user
 from rightsmonitor.recommendations.access import can_manage
 from rightsmonitor.recommendations.actions import rejected_rows_csv, run_import, start_run
 from rightsmonitor.recommendations.importers.readers import MAPPABLE_FIELDS, READERS
@@ -86,8 +93,6 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"{path}: no such file.")
         by = acting_user(options["as_user"])
-        if not can_manage(by):
-            raise CommandError(f"{by.email} may not import recommendations.")
         import_options: dict[str, Any] = {"mapping": parse_mapping(options["map"])}
         if options["body"]:
             import_options["body"] = options["body"]
@@ -111,6 +116,25 @@ class Command(BaseCommand):
             self.stdout.write(f"Rejected rows, with the reasons: {options['rejected']}")
         elif run.rejected:
             self.stdout.write("Use --rejected OUT.csv to get the rejected rows with the reasons.")
+
+
+def acting_user(email: str | None) -> Any:
+    """The user named by ``--as``, or the first active administrator; refuse anyone else."""
+    users = get_user_model()._default_manager.filter(is_active=True)
+    if email is None:
+        user = users.filter(role="administrator").order_by("pk").first()
+        if user is None:
+            raise CommandError("There is no active administrator: name the user with --as.")
+        return user
+    user = users.filter(email__iexact=email.strip()).first()
+    if user is None:
+        raise CommandError(f"No active user with the email {email!r}.")
+    if not can_manage(user):
+        raise CommandError(
+            f"{email} is neither a coordinator nor an administrator: they may not import "
+            "recommendations."
+        )
+    return user
 
 
 def parse_mapping(items: list[str]) -> dict[str, str]:
