@@ -133,6 +133,7 @@ class RecommendationSerializer(serializers.ModelSerializer[Recommendation]):
             "id",
             "url",
             "text",
+            "annotation_type",
             "language",
             "paragraph",
             "symbol",

@@ -106,6 +106,12 @@ class Recommendation(VersionedModel):
         Body, verbose_name=_("body"), on_delete=models.PROTECT, related_name="recommendations"
     )
     text = models.TextField(_("text"))
+    annotation_type = models.CharField(
+        _("type"),
+        max_length=64,
+        blank=True,
+        help_text=_("As the source classes it: a recommendation, or a concern or observation."),
+    )
     language = models.CharField(_("language of the text"), max_length=8, blank=True)
     paragraph = models.CharField(_("paragraph"), max_length=32, blank=True)
     symbol = models.CharField(_("document symbol"), max_length=128, blank=True, db_index=True)

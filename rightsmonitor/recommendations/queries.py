@@ -54,6 +54,7 @@ class RecommendationFilter(django_filters.FilterSet):
     position = django_filters.MultipleChoiceFilter(choices=Position.choices, label=_("Position"))
     sdg = django_filters.CharFilter(method="filter_sdg", label=_("SDG target"))
     country = django_filters.CharFilter(method="filter_country", label=_("Country concerned"))
+    type = django_filters.CharFilter(field_name="annotation_type", label=_("Type"))
     year = django_filters.NumberFilter(field_name="document_date__year", label=_("Year"))
     cycle = django_filters.CharFilter(field_name="cycle", label=_("UPR cycle"))
     symbol = django_filters.CharFilter(field_name="symbol", label=_("Document symbol"))
@@ -284,6 +285,16 @@ def facets(
         .order_by("-year")[:FACET_LIMIT]
     )
     result.append(Facet("year", str(_("Year")), grouped(rows, "year", lambda r: r["year"], "year")))
+    rows = (
+        Recommendation.objects.filter(pk__in=ids)
+        .values("annotation_type")
+        .annotate(n=Count("pk"))
+        .order_by("-n")[:FACET_LIMIT]
+    )
+    types = grouped(rows, "annotation_type", lambda r: r["annotation_type"], "type")
+    if len(types) > 1 or selected.get("type"):
+        # One type for every row (the usual case) tells nobody anything.
+        result.append(Facet("type", str(_("Type")), types))
     result.append(_status_facet(queryset, selected, user=user))
     return [facet for facet in result if facet.values]
 

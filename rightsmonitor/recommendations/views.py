@@ -61,7 +61,7 @@ RECENT_RUNS = 20
 # comma-separated value (both are read; links are written with repeated keys), or one value.
 REPEATED = ("mechanism", "position")
 LISTED = ("body", "theme", "affected", "sdg", "country")
-SINGLE = ("year", "status", "linked")
+SINGLE = ("year", "status", "linked", "type")
 FACET_ORDER = (
     "mechanism",
     "body",
@@ -71,6 +71,7 @@ FACET_ORDER = (
     "sdg",
     "country",
     "year",
+    "type",
     "status",
     "linked",
 )

@@ -138,6 +138,7 @@ def test_detail_shape_for_the_public(world: SimpleNamespace) -> None:
     assert {key: value for key, value in data.items() if key != "url"} == {
         "id": world.violence.pk,
         "text": "Criminalise domestic violence and prosecute its perpetrators",
+        "annotation_type": "",
         "language": "en",
         "paragraph": "136.1",
         "symbol": "A/HRC/44/10",

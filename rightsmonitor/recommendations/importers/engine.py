@@ -45,6 +45,7 @@ T = TypeVar("T")
 FIELDS = [
     "body_id",
     "text",
+    "annotation_type",
     "language",
     "paragraph",
     "symbol",
@@ -275,6 +276,7 @@ class Saver:
     def _fill(self, recommendation: Recommendation, record: Record, content_hash: str) -> None:
         recommendation.body_id = self._body(record)
         recommendation.text = record.text
+        recommendation.annotation_type = record.annotation_type
         recommendation.language = record.language
         recommendation.paragraph = record.paragraph[:32]
         recommendation.symbol = record.symbol[:128]

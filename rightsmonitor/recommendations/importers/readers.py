@@ -34,6 +34,7 @@ from typing import IO, Any, cast
 import ijson
 import openpyxl
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl.utils.exceptions import InvalidFileException
 
 from rightsmonitor.plans.importers.errors import PlanTableError
@@ -87,7 +88,7 @@ def _noop(done: int, total: int) -> None:
 
 class Reader:
     format = ""
-    label = ""
+    label: Any = ""
 
     def __init__(
         self,
@@ -250,6 +251,7 @@ def uhri_record(cells: Mapping[str, Any], *, columns: Mapping[str, str]) -> Reco
         affected_persons=multi(cells.get("affected_persons")),
         sdg_targets=parse_sdgs(cells.get("sdgs"), column=columns["sdgs"]),
         countries=[code for code in map(country_code, multi(cells.get("countries"))) if code],
+        annotation_type=single(cells.get("type"))[:64],
     )
 
 
@@ -257,7 +259,7 @@ class UhriXlsxReader(Reader):
     """The UHRI's Excel export: the first sheet whose first rows hold UHRI's header."""
 
     format = "uhri-xlsx"
-    label = "UHRI Excel export (.xlsx)"
+    label = gettext_lazy("UHRI Excel export (.xlsx)")
     handle: IO[bytes] | None = None
     workbook: Any = None
 
@@ -463,7 +465,7 @@ class UhriJsonReader(Reader):
     """
 
     format = "uhri-json"
-    label = "UHRI JSON export (.json)"
+    label = gettext_lazy("UHRI JSON export (.json)")
 
     def check(self) -> None:
         with self.path.open("rb") as stream:
@@ -736,7 +738,7 @@ COMMON_COLUMNS = (
 
 class UprInfoCsvReader(CsvReader):
     format = "uprinfo-csv"
-    label = "UPR Info database CSV (Uwazi export)"
+    label = gettext_lazy("UPR Info database CSV (Uwazi export)")
     columns = (
         Column("text", ("recommendation", "recommendation text", "text")),
         Column("title", ("title",)),
@@ -819,7 +821,7 @@ class MappedCsvReader(CsvReader):
     """Any CSV: the user says which column holds what (``options["mapping"]``)."""
 
     format = "csv"
-    label = "Other CSV, with a column mapping"
+    label = gettext_lazy("Other CSV, with a column mapping")
     columns = (
         Column("text", ("text", "recommendation", "recommendation text"), required=True),
         Column("body", ("body", "recommending body", "mechanism body", "source body")),

@@ -93,6 +93,7 @@ class Record:
     affected_persons: list[str] = field(default_factory=list)
     sdg_targets: list[tuple[str, str]] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)
+    annotation_type: str = ""
 
     def content_hash(self) -> str:
         data = asdict(self)

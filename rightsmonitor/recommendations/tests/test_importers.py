@@ -119,6 +119,7 @@ def test_uhri_xlsx_imports_every_field() -> None:
     assert upr.recommending_states == ["Portugal"]
     assert upr.session == "34"
     assert upr.language == "en"
+    assert upr.annotation_type == "Recommendation"
     assert [c.country for c in upr.countries.all()] == ["KAZ"]
     assert names(upr.themes) == [
         "Economic, social & cultural rights - general measures of implementation",

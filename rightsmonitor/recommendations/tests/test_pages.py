@@ -183,6 +183,16 @@ def test_facets_show_counts_and_the_chosen_values_ticked(
     assert f'href="{SEARCH}"' in html and "Mechanism: Treaty body" in text
 
 
+@pytest.mark.django_db
+def test_the_type_facet_shows_only_when_the_rows_differ(client: Client) -> None:
+    make_recommendations(2, symbol="CAT/C/KAZ/CO/4", annotation_type="Recommendation")
+    assert 'name="type"' not in client.get(SEARCH).content.decode()
+    make_recommendations(1, symbol="CAT/C/KAZ/CO/3", annotation_type="Concerns/Observations")
+    page = client.get(SEARCH).content.decode()
+    assert 'name="type"' in page
+    assert found(client.get(SEARCH, {"type": "Concerns/Observations"})) == {"CAT/C/KAZ/CO/3"}
+
+
 def test_a_chosen_value_matching_nothing_stays_listed_to_untick(
     client: Client, world: RecommendationWorld
 ) -> None:
