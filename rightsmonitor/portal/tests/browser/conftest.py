@@ -165,6 +165,11 @@ class PageProblems:
         self.problems.append(f"uncaught exception: {error}")
 
     def on_request_failed(self, request: Request) -> None:
+        # The browser aborts what a page was still fetching (its icon, a script) when the test
+        # navigates away: that says nothing about our server. Refused, blocked or broken
+        # requests fail otherwise, and error statuses are caught by ``on_response``.
+        if request.failure == "net::ERR_ABORTED":
+            return
         self.problems.append(f"request failed: {request.method} {request.url}: {request.failure}")
 
     def on_response(self, response: Response) -> None:

@@ -80,6 +80,7 @@ def test_coordinator_accepts_a_suggestion_and_imports_a_file(
     page.get_by_label("Format").select_option("uhri-xlsx")
     page.get_by_role("button", name="Upload and import").click()
     expect(page.locator("main h1")).to_contain_text("uhri.xlsx")
+    page.wait_for_load_state("load")  # a reload while scripts load would abort them
     run = ImportRun.objects.get()
     run_import(run.pk)  # what the background worker does
     page.reload()
