@@ -17,6 +17,8 @@ from rightsmonitor.plans.access import (
     plans_for_user,
 )
 from rightsmonitor.plans.models import Action, Agency, Plan, PlanQuerySet
+from rightsmonitor.recommendations.access import can_manage as can_manage_recommendations
+from rightsmonitor.recommendations.queries import linked_for_action
 from rightsmonitor.reporting.access import reports_for_user
 from rightsmonitor.reporting.models import ProgressReport
 from rightsmonitor.reporting.workflow import ReportState
@@ -103,6 +105,8 @@ def action_detail(request: HttpRequest, code: str, number: str) -> HttpResponse:
             "monitoring": getattr(action, "monitoring", None),
             "accepted_reports": accepted_reports,
             "can_edit": can_edit_plan(request.user, plan),
+            "recommendation_links": linked_for_action(request.user, action),
+            "can_manage_recommendations": can_manage_recommendations(request.user),
         },
     )
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rightsmonitor.core.fulltext import Query
 from rightsmonitor.plans.access import plans_for_user
-from rightsmonitor.plans.models import Theme
+from rightsmonitor.plans.models import Action, Theme
 from rightsmonitor.plans.models import country_name as plan_country_name
 from rightsmonitor.recommendations.models import (
     Body,
@@ -27,6 +27,7 @@ from rightsmonitor.recommendations.models import (
     Position,
     Recommendation,
     RecommendationCountry,
+    RecommendationLink,
     SdgTarget,
 )
 from rightsmonitor.recommendations.search import RECOMMENDATION_INDEX
@@ -346,3 +347,21 @@ def coverage_by(
         for row in counted
         if row["key"] is not None
     ]
+
+
+def linked_for_action(user: Any, action: Action) -> list[tuple[RecommendationLink, str, str]]:
+    """(link, derived status, its label) of the recommendations linked to ``action`` that
+    ``user`` may see, newest first: for the action page and its recommendations block (three queries)."""
+    links = list(
+        visible_links(user)
+        .filter(action=action)
+        .select_related("recommendation__body")
+        .order_by(F("recommendation__document_date").desc(nulls_last=True), "recommendation_id")
+    )
+    statuses = linked_statuses([link.recommendation_id for link in links], user=user)
+    labels = dict(RecommendationStatus.choices)
+    linked = []
+    for link in links:
+        status = statuses.get(link.recommendation_id, RecommendationStatus.NOT_COVERED)
+        linked.append((link, status, str(labels[status])))
+    return linked

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
@@ -50,6 +50,7 @@ from rightsmonitor.recommendations.queries import (
     RecommendationFilter,
     coverage_by,
     facets,
+    linked_for_action,
 )
 from rightsmonitor.recommendations.status import RecommendationStatus, linked_statuses
 
@@ -557,45 +558,34 @@ def reject(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
 def action_recommendations(request: HttpRequest, action_pk: int) -> HttpResponse:
     """The recommendations linked to an action and, for coordinators, suggested ones.
 
-    Loaded into the public action page by ``recommendations/includes/action_recommendations.html``
-    (htmx; the include's link leads here without JavaScript): an htmx request gets the block
-    alone, whose forms then come back to the action page.
+    The public action page shows the linked ones itself and, for coordinators, has htmx load
+    ``?part=suggestions`` from here; without JavaScript its link leads to this page. The
+    forms of a block loaded into the action page come back to the action page.
     """
     action = get_object_or_404(actions_for_user(request.user).select_related("plan"), pk=action_pk)
-    links = list(
-        access.links_for_user(request.user)
-        .filter(action=action)
-        .select_related("recommendation__body")
-        .order_by(F("recommendation__document_date").desc(nulls_last=True), "recommendation_id")
-    )
-    statuses = linked_statuses([link.recommendation_id for link in links], user=request.user)
-    labels = dict(RecommendationStatus.choices)
-    linked = [
-        (
-            link,
-            statuses.get(link.recommendation_id, RecommendationStatus.NOT_COVERED),
-            labels[statuses.get(link.recommendation_id, RecommendationStatus.NOT_COVERED)],
-        )
-        for link in links
-    ]
     partial = bool(request.headers.get("HX-Request"))
+    only_suggestions = request.GET.get("part") == "suggestions"
     context: dict[str, Any] = {
         "action": action,
-        "linked": linked,
         "can_manage": access.can_manage(request.user),
         "next": action.get_absolute_url() if partial else request.get_full_path(),
     }
+    if not only_suggestions:
+        context["linked"] = linked_for_action(request.user, action)
     if context["can_manage"]:
         ranked = suggestions.suggest_recommendations(action, country=action.plan.country)
         found = Recommendation.objects.select_related("body").in_bulk([s.pk for s in ranked])
         context["suggested"] = [
             (rank, found[s.pk], s.method) for rank, s in enumerate(ranked, start=1) if s.pk in found
         ]
-    template = (
-        "recommendations/includes/action_recommendations_block.html"
-        if partial
-        else "recommendations/action_recommendations.html"
-    )
+    elif only_suggestions:
+        raise PermissionDenied
+    if only_suggestions:
+        template = "recommendations/includes/action_recommendations_suggestions.html"
+    elif partial:
+        template = "recommendations/includes/action_recommendations_block.html"
+    else:
+        template = "recommendations/action_recommendations.html"
     return render(request, template, context)
 
 

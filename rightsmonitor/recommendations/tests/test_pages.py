@@ -512,17 +512,24 @@ def test_action_block_lists_linked_and_suggested_recommendations(
     ).exists()
 
 
-def test_action_include_loads_the_block_and_links_to_it_without_javascript(
-    world: RecommendationWorld,
+def test_the_action_page_lists_its_recommendations_without_javascript(
+    client: Client, coordinator_client: Client, world: RecommendationWorld
 ) -> None:
-    from django.template.loader import render_to_string
+    action = world.actions[0]
+    page = client.get(action.get_absolute_url())
+    text = text_of(page)
+    assert "Recommendations this action answers" in text
+    assert f"CAT · CAT/C/KAZ/CO/4, para. {world.torture.paragraph}" in text
+    assert "hx-get" not in page.content.decode()  # nothing to suggest to the public
 
-    html = render_to_string(
-        "recommendations/includes/action_recommendations.html", {"action": world.actions[0]}
-    )
-    url = reverse("recommendations:action_recommendations", args=[world.actions[0].pk])
-    assert f'hx-get="{url}"' in html and 'hx-trigger="load"' in html
-    assert f'<a href="{url}">' in html
+    # Coordinators get the suggestions loaded by htmx, or on their own page without it.
+    html = coordinator_client.get(action.get_absolute_url()).content.decode()
+    url = reverse("recommendations:action_recommendations", args=[action.pk])
+    assert f'hx-get="{url}?part=suggestions"' in html and 'hx-trigger="load"' in html
+    assert f'<a href="{url}#suggested-recommendations">' in html
+    part = coordinator_client.get(url, {"part": "suggestions"}, headers={"HX-Request": "true"})
+    assert part.content.decode().startswith('<div id="action-recommendation-suggestions">')
+    assert client.get(url, {"part": "suggestions"}).status_code == 403
 
 
 # Coverage -----------------------------------------------------------------------------------------
