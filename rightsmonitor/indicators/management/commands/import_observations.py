@@ -23,9 +23,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from rightsmonitor.accounts.commands import acting_user
 from rightsmonitor.core.roles import is_staff_role
 from rightsmonitor.indicators.access import data_agency_id
 from rightsmonitor.indicators.importers.observations import FORMATS, import_observations
@@ -51,7 +51,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        by = acting_user(options["as_user"])
+        by = acting_user(
+            options["as_user"],
+            may=lambda user: is_staff_role(user) or bool(data_agency_id(user)),
+            refusal=(
+                "{email} is neither a coordinator, an administrator nor a focal point: "
+                "they may not enter indicator data."
+            ),
+        )
         path = options["file"]
         try:
             summary = import_observations(
@@ -77,22 +84,3 @@ class Command(BaseCommand):
         )
         for warning in summary.warnings:
             self.stdout.write(f"Please check: {warning}")
-
-
-def acting_user(email: str | None) -> Any:
-    """The user named by ``--as``, or the first active administrator; refuse anyone else."""
-    users = get_user_model()._default_manager.filter(is_active=True)
-    if email is None:
-        user = users.filter(role="administrator").order_by("pk").first()
-        if user is None:
-            raise CommandError("There is no active administrator: name the user with --as.")
-        return user
-    user = users.filter(email__iexact=email.strip()).first()
-    if user is None:
-        raise CommandError(f"No active user with the email {email!r}.")
-    if not (is_staff_role(user) or data_agency_id(user)):
-        raise CommandError(
-            f"{email} is neither a coordinator, an administrator nor a focal point: "
-            "they may not enter indicator data."
-        )
-    return user

@@ -33,9 +33,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from rightsmonitor.accounts.commands import acting_user
 from rightsmonitor.recommendations.access import can_manage
 from rightsmonitor.recommendations.actions import rejected_rows_csv, run_import, start_run
 from rightsmonitor.recommendations.importers.readers import MAPPABLE_FIELDS, READERS
@@ -92,7 +92,14 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"{path}: no such file.")
-        by = acting_user(options["as_user"])
+        by = acting_user(
+            options["as_user"],
+            may=can_manage,
+            refusal=(
+                "{email} is neither a coordinator nor an administrator: they may not import "
+                "recommendations."
+            ),
+        )
         import_options: dict[str, Any] = {"mapping": parse_mapping(options["map"])}
         if options["body"]:
             import_options["body"] = options["body"]
@@ -116,25 +123,6 @@ class Command(BaseCommand):
             self.stdout.write(f"Rejected rows, with the reasons: {options['rejected']}")
         elif run.rejected:
             self.stdout.write("Use --rejected OUT.csv to get the rejected rows with the reasons.")
-
-
-def acting_user(email: str | None) -> Any:
-    """The user named by ``--as``, or the first active administrator; refuse anyone else."""
-    users = get_user_model()._default_manager.filter(is_active=True)
-    if email is None:
-        user = users.filter(role="administrator").order_by("pk").first()
-        if user is None:
-            raise CommandError("There is no active administrator: name the user with --as.")
-        return user
-    user = users.filter(email__iexact=email.strip()).first()
-    if user is None:
-        raise CommandError(f"No active user with the email {email!r}.")
-    if not can_manage(user):
-        raise CommandError(
-            f"{email} is neither a coordinator nor an administrator: they may not import "
-            "recommendations."
-        )
-    return user
 
 
 def parse_mapping(items: list[str]) -> dict[str, str]:
