@@ -32,10 +32,8 @@ from pathlib import Path
 from typing import IO, Any, cast
 
 import ijson
-import openpyxl
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl.utils.exceptions import InvalidFileException
 
 from rightsmonitor.plans.importers.errors import PlanTableError
 from rightsmonitor.recommendations.importers.records import (
@@ -56,6 +54,7 @@ from rightsmonitor.recommendations.importers.records import (
     split_paragraph,
     text_key,
 )
+from rightsmonitor.recommendations.importers.xlsx_stream import open_workbook
 from rightsmonitor.recommendations.models import Mechanism, Position, Source
 
 Progress = Callable[[int, int], None]  # (done, total), in bytes or rows
@@ -217,7 +216,6 @@ WORKBOOK_ERRORS: tuple[type[BaseException], ...] = (
     KeyError,
     SyntaxError,
     ValueError,
-    InvalidFileException,
 )
 
 
@@ -269,11 +267,11 @@ class UhriXlsxReader(Reader):
         self._close()
 
     def _open(self) -> None:
-        # Opened from a stream, so that openpyxl does not judge the file by its name: an
-        # upload may be kept under any name.
+        # Our own streaming reader (xlsx_stream), not openpyxl's: openpyxl holds the whole
+        # shared-strings table in memory, which for the whole UHRI is most of the file.
         self.handle = self.path.open("rb")
         try:
-            self.workbook = openpyxl.load_workbook(self.handle, read_only=True, data_only=True)
+            self.workbook = open_workbook(self.handle)
             sheets = list(self.workbook.worksheets)
         except (zipfile.BadZipFile, zlib.error, EOFError) as error:
             self._close()
