@@ -77,3 +77,4 @@ bench: install ## Scaling of pages, API, plan tables and assessments, as ratios 
 	$(RUN) python bench/run.py
 	$(RUN) python bench/assessments.py
 	$(RUN) python bench/indicators.py
+	$(RUN) python bench/recommendations.py
