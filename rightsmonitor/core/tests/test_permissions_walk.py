@@ -60,6 +60,12 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "portal:action": OPEN,
     "portal:agency_list": OPEN,
     "portal:agency": OPEN,
+    # portal: dashboard
+    # portal: search
+    # portal: open data
+    # portal: feeds and calendars
+    # portal: sitemap, robots
+    # api: tokens
     "accounts:login": (200, 302, 302, 302, 302),  # signed-in users are sent on
     "accounts:login_verify": REDIRECT,
     "accounts:logout": POST_ONLY,
@@ -292,6 +298,12 @@ def _url(name: str, w: dict) -> str:  # type: ignore[type-arg]
         "portal:draft-plan": {"code": "draft"},
         "portal:action": {"code": plan.code, "number": action.number},
         "portal:agency": {"abbreviation": w["agency"].abbreviation},
+        # portal: dashboard (args)
+        # portal: search (args)
+        # portal: open data (args)
+        # portal: feeds and calendars (args)
+        # portal: sitemap, robots (args)
+        # api: tokens (args)
         "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "bad-token"},
         "accounts:accept_invitation": {"token": "not-a-token"},
         "accounts:accept_invitation-valid": {"token": w["invitation_token"]},
