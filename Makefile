@@ -78,3 +78,4 @@ bench: install ## Scaling of pages, API, plan tables and assessments, as ratios 
 	$(RUN) python bench/assessments.py
 	$(RUN) python bench/indicators.py
 	$(RUN) python bench/recommendations.py
+	$(RUN) python bench/exports.py

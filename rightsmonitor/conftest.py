@@ -22,6 +22,9 @@ def _english_and_no_throttling(settings):  # type: ignore[no-untyped-def]
     settings.AXES_ENABLED = False
     settings.REQUIRE_2FA_FOR_STAFF = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # No API rate limits: the counts would carry over between tests in the per-process
+    # cache. api/tests/test_throttling.py turns them on.
+    settings.API_RATE_ANON = settings.API_RATE_USER = settings.API_RATE_TOKEN = ""
 
 
 @pytest.fixture

@@ -71,6 +71,19 @@ def email_settings(url: str) -> dict[str, object]:
     }
 
 
+def cache_settings(url: str) -> dict[str, str]:
+    """Turn CACHE_URL (locmem://, db://table_name, redis://host:6379/0) into a cache setting."""
+    parts = urlsplit(url)
+    if parts.scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if parts.scheme == "db" and parts.netloc:
+        # The table is made by "manage.py createcachetable".
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": parts.netloc}
+    if parts.scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ImproperlyConfigured("CACHE_URL must be locmem://, db://table_name or redis://host")
+
+
 DEBUG = envbool("DEBUG", True)
 SECRET_KEY = envstr("SECRET_KEY", DEV_SECRET_KEY)
 if not DEBUG and (SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50):
@@ -90,6 +103,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -115,6 +129,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Early, so that it sees every header the others add to an API answer (Vary above all).
+    "rightsmonitor.api.conditional.ApiConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -198,6 +214,8 @@ AXES_ENABLED = envbool("LOGIN_THROTTLING", True)
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian")), ("kk", _("Kazakh"))]
 LOCALE_PATHS = [BASE_DIR / "rightsmonitor" / "locale"]
+# Django has no number and date formats for Kazakh; ours are in core/formats/kk.
+FORMAT_MODULE_PATH = ["rightsmonitor.core.formats"]
 TIME_ZONE = envstr("TIME_ZONE", "Asia/Almaty")
 USE_I18N = True
 USE_TZ = True
@@ -262,12 +280,20 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# API rate limits ("600/minute", "10/second"; empty: none), counted in the default cache.
+API_RATE_ANON = envstr("API_RATE_ANON", "600/minute")  # per address
+API_RATE_USER = envstr("API_RATE_USER", "1200/minute")  # per user signed in with a session
+API_RATE_TOKEN = envstr("API_RATE_TOKEN", "1200/minute")  # per API token
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # The token first: a request that carries one is judged by it (and needs no CSRF token).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rightsmonitor.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -275,13 +301,19 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
     "ALLOWED_VERSIONS": ["v1"],
-    "DEFAULT_THROTTLE_RATES": {"anon": "600/minute", "user": "1200/minute"},
+    # The rates are the API_RATE_* settings above, read at each request.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rightsmonitor.api.throttling.AnonThrottle",
+        "rightsmonitor.api.throttling.UserThrottle",
+        "rightsmonitor.api.throttling.TokenThrottle",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Rights Monitor API",
     "DESCRIPTION": "National human rights action plans: plans, sections, actions, agencies and "
-    "legal instruments (read); progress reports, their review workflow and the monitoring status "
-    "of actions (read and write, with a session).",
+    "legal instruments, indicators and recommendations (read); progress reports, their review "
+    "workflow, the monitoring status of actions and links of recommendations to actions (read "
+    "and write, with a session or an API token). Conditional GET with ETag; rate-limited.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",
@@ -295,10 +327,11 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# The default cache is per process; "progress" is shared by the web server and the worker (a
-# long import reports how far it has got there, see recommendations/progress.py).
+# The default cache is per process unless CACHE_URL names a shared one (the API's rate limits
+# count there); "progress" is shared by the web server and the worker (a long import reports
+# how far it has got there, see recommendations/progress.py).
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": cache_settings(envstr("CACHE_URL", "locmem://")),
     "progress": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": envstr("PROGRESS_CACHE_DIR", str(BASE_DIR / "var" / "progress")),

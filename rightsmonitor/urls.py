@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("assessments/", include("rightsmonitor.assessments.urls")),
     path("indicators/", include("rightsmonitor.indicators.urls")),
     path("recommendations/", include("rightsmonitor.recommendations.urls")),
+    path("api-tokens/", include("rightsmonitor.api.page_urls")),
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     prefix_default_language=False,

@@ -9,10 +9,14 @@ so a plan imported from a Russian original still shows its text on the English p
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import dateformat
+from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +33,36 @@ def fallback_order(language: str | None) -> list[str]:
     return list(dict.fromkeys(code for code in ordered if code in codes))
 
 
+def active_language() -> str:
+    return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+
+
+@dataclass(frozen=True)
+class Translation:
+    """A translated text with the language it is written in, to mark a fallback on the page."""
+
+    text: str
+    language: str  # of ``text``; the requested language when no language has a text
+    requested: str
+
+    @property
+    def is_fallback(self) -> bool:
+        return bool(self.text) and self.language != self.requested
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def translation_of(instance: Any, name: str, language: str | None = None) -> Translation:
+    """The best available text of ``<name>_<lang>`` columns and the language it came from."""
+    requested = (language or active_language()).split("-")[0]
+    for code in fallback_order(requested):
+        value = getattr(instance, f"{name}_{code}", "")
+        if value:
+            return Translation(value, code, requested)
+    return Translation("", requested, requested)
+
+
 class TranslatedField:
     """Descriptor returning the best available translation of ``<name>_<lang>`` columns."""
 
@@ -38,11 +72,7 @@ class TranslatedField:
     def __get__(self, instance: Any, owner: type | None = None) -> Any:
         if instance is None:
             return self
-        for code in fallback_order(get_language()):
-            value = getattr(instance, f"{self.name}_{code}", "")
-            if value:
-                return value
-        return ""
+        return translation_of(instance, self.name).text
 
     def __set__(self, instance: Any, value: str) -> None:
         setattr(instance, f"{self.name}_{settings.LANGUAGE_CODE}", value)
@@ -79,3 +109,46 @@ def label_for(field_label: str, code: str) -> str:
 def iter_translations(instance: models.Model, name: str) -> Iterable[tuple[str, str]]:
     for code in language_codes():
         yield code, getattr(instance, f"{name}_{code}", "")
+
+
+# One whole sentence per pair, so that translators never assemble one from language names
+# (Russian and Kazakh decline them). The generic sentence covers a language added later.
+FALLBACK_NOTES: dict[tuple[str, str], Promise] = {
+    ("ru", "en"): _("Not available in Russian; shown in English."),
+    ("ru", "kk"): _("Not available in Russian; shown in Kazakh."),
+    ("kk", "en"): _("Not available in Kazakh; shown in English."),
+    ("kk", "ru"): _("Not available in Kazakh; shown in Russian."),
+    ("en", "ru"): _("Not available in English; shown in Russian."),
+    ("en", "kk"): _("Not available in English; shown in Kazakh."),
+}
+
+
+def fallback_note(requested: str, shown: str) -> str:
+    """The note telling readers that a text is shown in another language than the page's."""
+    note = FALLBACK_NOTES.get((requested, shown))
+    if note is not None:
+        return str(note)
+    return str(_("Not available in %(requested)s; shown in %(shown)s.")) % {
+        "requested": LANGUAGE_LABELS.get(requested, requested),
+        "shown": LANGUAGE_LABELS.get(shown, shown),
+    }
+
+
+# Open Graph wants a territory with the language.
+OPEN_GRAPH_LOCALES = {"en": "en_GB", "ru": "ru_RU", "kk": "kk_KZ"}
+
+
+def long_date(day: date | None) -> str:
+    """A date written out as documents in the active language write it.
+
+    "9 June 2021", "9 июня 2021 г.", "2021 жылғы 9 маусым". Django has no Kazakh formats and
+    its Kazakh month names are capitalised, so the forms are spelt out here.
+    """
+    if day is None:
+        return ""
+    language = active_language()
+    if language == "ru":
+        return dateformat.format(day, "j E Y г.")
+    if language == "kk":
+        return f"{day.year} жылғы {day.day} {dateformat.format(day, 'F').lower()}"
+    return dateformat.format(day, "j F Y")

@@ -61,11 +61,29 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "portal:agency_list": OPEN,
     "portal:agency": OPEN,
     # portal: dashboard
+    "portal:dashboard": OPEN,
+    "portal:draft-dashboard": (404, 404, 404, 200, 200),
     # portal: search
+    "portal:search": OPEN,
     # portal: open data
+    "portal:data": OPEN,
+    "portal:data_download": OPEN,
     # portal: feeds and calendars
+    "portal:feeds": OPEN,
+    "portal:plan_feed": OPEN,
+    "portal:draft-plan_feed": (404, 404, 404, 200, 200),
+    "portal:plan_calendar": OPEN,
+    "portal:draft-plan_calendar": (404, 404, 404, 200, 200),
+    "portal:agency_feed": OPEN,
+    "portal:agency_calendar": OPEN,
     # portal: sitemap, robots
+    "portal:sitemap": OPEN,
+    "portal:sitemap_section": OPEN,
+    "portal:robots": OPEN,
     # api: tokens
+    "api_tokens:list": SIGNED_IN,
+    "api_tokens:issue": SIGNED_IN,
+    "api_tokens:revoke": (302, 405, 405, 405, 405),  # POST only, for any signed-in user
     "accounts:login": (200, 302, 302, 302, 302),  # signed-in users are sent on
     "accounts:login_verify": REDIRECT,
     "accounts:logout": POST_ONLY,
@@ -299,11 +317,22 @@ def _url(name: str, w: dict) -> str:  # type: ignore[type-arg]
         "portal:action": {"code": plan.code, "number": action.number},
         "portal:agency": {"abbreviation": w["agency"].abbreviation},
         # portal: dashboard (args)
+        "portal:dashboard": by_plan,
+        "portal:draft-dashboard": {"code": "draft"},
         # portal: search (args)
         # portal: open data (args)
+        "portal:data_download": {"dataset": "plans", "fmt": "csv"},
         # portal: feeds and calendars (args)
+        "portal:plan_feed": by_plan,
+        "portal:draft-plan_feed": {"code": "draft"},
+        "portal:plan_calendar": by_plan,
+        "portal:draft-plan_calendar": {"code": "draft"},
+        "portal:agency_feed": {"abbreviation": w["agency"].abbreviation},
+        "portal:agency_calendar": {"abbreviation": w["agency"].abbreviation},
         # portal: sitemap, robots (args)
+        "portal:sitemap_section": {"section": "plans"},
         # api: tokens (args)
+        "api_tokens:revoke": {"pk": 1},
         "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "bad-token"},
         "accounts:accept_invitation": {"token": "not-a-token"},
         "accounts:accept_invitation-valid": {"token": w["invitation_token"]},

@@ -1,9 +1,88 @@
-"""Placeholder: filled in by the feature's author."""
+"""The public dashboard of a plan: where its implementation stands, in charts and tables.
+
+The figures come from ``portal.dashboard``; this view draws the charts (server-side SVG, each
+followed on the page by a table with the same numbers) and hands everything to the template.
+A draft plan is a 404 to those who may not see it, as its plan page is.
+"""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from rightsmonitor.core.charts import Series, series_for, stacked_bars
+from rightsmonitor.portal import dashboard
+from rightsmonitor.portal.views.pages import _get_plan
+from rightsmonitor.reporting.models import ImplementationStatus
 
 
-def placeholder(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
+def _status_chart(
+    rows: list[dashboard.StatusRow], series: list[Series], *, title: str, description: str
+) -> SafeString:
+    return stacked_bars(
+        [(row.chart_label, row.counts) for row in rows],
+        series,
+        title=title,
+        description=description,
+    )
+
+
+def plan_dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    plan = _get_plan(request, code)
+    today = timezone.localdate()
+    series = series_for(
+        dashboard.STATUSES, {key: dashboard.status_label(key) for key in dashboard.STATUSES}
+    )
+    shares = dashboard.status_shares(plan)
+    by_section = dashboard.status_by_section(plan)
+    by_lead_agency = dashboard.status_by_lead_agency(plan)
+    plan_chart = stacked_bars(
+        [(_("All actions"), {share.key: share.count for share in shares})],
+        series,
+        title=_("Actions by assessed status"),
+        description=_(
+            "One bar for the whole plan, divided by assessed status; the table gives the figures."
+        ),
+    )
+    section_chart = _status_chart(
+        by_section,
+        series,
+        title=_("Actions by assessed status and section"),
+        description=_(
+            "One bar per section, divided by assessed status; the table gives the figures."
+        ),
+    )
+    lead_agency_chart = _status_chart(
+        by_lead_agency,
+        series,
+        title=_("Actions by assessed status and lead agency"),
+        description=_(
+            "One bar per lead agency, divided by assessed status; the table gives the figures."
+        ),
+    )
+    return render(
+        request,
+        "portal/dashboard.html",
+        {
+            "plan": plan,
+            "as_of": today,
+            "series": series,
+            "shares": shares,
+            # Each status with the colour the charts give it, for the table's swatches.
+            "status_rows": list(zip(shares, series, strict=True)),
+            "completed": next(s for s in shares if s.key == ImplementationStatus.COMPLETED),
+            "total": sum(share.count for share in shares),
+            "by_section": by_section,
+            "by_lead_agency": by_lead_agency,
+            "plan_chart": plan_chart,
+            "section_chart": section_chart,
+            "lead_agency_chart": lead_agency_chart,
+            "deadlines": dashboard.deadlines(plan, on=today),
+            "upcoming_days": dashboard.UPCOMING_DAYS,
+            "reports": dashboard.latest_reports(request.user, plan),
+            "assessments": dashboard.latest_assessments(request.user, plan),
+        },
+    )

@@ -1,9 +1,167 @@
-"""Placeholder: filled in by the feature's author."""
+"""The site-wide search: actions, accepted reports, recommendations, indicators and assessments
+by words (phrases in quotes) and facets, every choice in the address so that a link shares it.
+
+It reads ``portal.search``'s documents, which hold public content only; the page works
+without JavaScript and in a fixed number of queries.
+"""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.db.models import F, QuerySet
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from rightsmonitor.core.fulltext import Query, highlight
+from rightsmonitor.portal.models import SearchDocument
+from rightsmonitor.portal.search import SiteSearchFilter, facets, snippet
+from rightsmonitor.recommendations.queries import Facet, FacetValue
+from rightsmonitor.recommendations.views import (
+    Chosen,
+    FacetGroup,
+    _has_blank_values,
+    _without_blanks,
+)
+
+PAGE_SIZE = 20
+# Several values as repeated keys (or, for the listed ones, comma-separated), or one value.
+REPEATED = ("kind", "status", "mechanism")
+LISTED = ("agency", "theme", "affected")
+SINGLE = ("plan", "section", "year")
+FACET_ORDER = (
+    "kind",
+    "plan",
+    "section",
+    "agency",
+    "status",
+    "theme",
+    "affected",
+    "mechanism",
+    "year",
+)
 
 
-def placeholder(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
+def _selected(query: QueryDict) -> dict[str, list[str]]:
+    """{parameter: chosen values} of the facet parameters, however they were written."""
+    chosen: dict[str, list[str]] = {}
+    for name in (*REPEATED, *LISTED):
+        values = query.getlist(name)
+        if name in LISTED:
+            values = [v for value in values for v in value.split(",")]
+        kept = list(dict.fromkeys(value.strip() for value in values if value.strip()))
+        if kept:
+            chosen[name] = kept
+    for name in SINGLE:
+        value = query.get(name, "").strip()
+        if value:
+            chosen[name] = [value]
+    return chosen
+
+
+def _filter_data(query: QueryDict, selected: Mapping[str, Sequence[str]]) -> QueryDict:
+    """The query string as ``SiteSearchFilter`` reads it: listed values comma-joined."""
+    data = query.copy()
+    for name in LISTED:
+        if selected.get(name):
+            data.setlist(name, [",".join(selected[name])])
+    return data
+
+
+def _query_without(query: QueryDict, name: str, value: str | None = None) -> str:
+    """The query string with one value (or every value) of ``name`` removed, and no page."""
+    data = query.copy()
+    data.pop("page", None)
+    kept = [v for v in _selected(query).get(name, []) if value is not None and v != value]
+    if kept and name not in SINGLE:
+        data.setlist(name, kept)
+    else:
+        data.pop(name, None)
+    if name == "plan":  # a section belongs to its plan
+        data.pop("section", None)
+    return data.urlencode()
+
+
+def _facet_groups(
+    found: Sequence[Facet], selected: Mapping[str, Sequence[str]]
+) -> list[FacetGroup]:
+    by_name = {facet.name: facet for facet in found}
+    groups = []
+    for name in FACET_ORDER:
+        facet = by_name.get(name)
+        values = list(facet.values) if facet else []
+        shown = {value.value for value in values}
+        for value in selected.get(name, []):
+            if value not in shown:  # chosen but matching nothing: still shown, to untick
+                values.append(FacetValue(value, value, 0, True))
+        if values:
+            label = facet.label if facet else str(SiteSearchFilter.base_filters[name].label)
+            groups.append(FacetGroup(name, label, values, single=name in SINGLE))
+    return groups
+
+
+def _chosen(query: QueryDict, groups: Sequence[FacetGroup]) -> list[Chosen]:
+    """The chosen words and values, in words, each with the address of the search without it."""
+    chosen = []
+    text = query.get("q", "").strip()
+    if text:
+        label = str(SiteSearchFilter.base_filters["q"].label)
+        chosen.append(Chosen(label, text, _query_without(query, "q")))
+    for group in groups:
+        for value in group.values:
+            if value.selected:
+                remove = _query_without(query, group.name, value.value)
+                chosen.append(Chosen(group.label, value.label, remove))
+    return chosen
+
+
+@dataclass
+class Result:
+    document: SearchDocument
+    title: list[tuple[str, bool]]
+    summary: list[tuple[str, bool]]
+
+
+def _newest_first(queryset: QuerySet[SearchDocument]) -> QuerySet[SearchDocument]:
+    # Undated documents (indicators) last on every database.
+    return queryset.order_by(F("date").desc(nulls_last=True), "kind", "label", "pk")
+
+
+@require_safe
+def site_search(request: HttpRequest) -> HttpResponse:
+    """Everything public by words and facets; every choice is in the address, to share."""
+    if _has_blank_values(request.GET):
+        query = _without_blanks(request.GET)
+        return redirect(f"{reverse('portal:search')}{'?' if query else ''}{query}")
+    selected = _selected(request.GET)
+    filterset = SiteSearchFilter(
+        _filter_data(request.GET, selected), queryset=SearchDocument.objects.all()
+    )
+    found = filterset.qs
+    paginator: Paginator[SearchDocument] = Paginator(
+        _newest_first(found).select_related("plan"), PAGE_SIZE
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    stems = Query.parse(request.GET.get("q", "")).highlight_stems()
+    groups = _facet_groups(facets(found, selected), selected)
+    results = [
+        Result(
+            document,
+            highlight(document.title or document.label, stems),
+            snippet(document.summary, stems),
+        )
+        for document in page.object_list
+    ]
+    context = {
+        "filter": filterset,
+        "page": page,
+        "results": results,
+        "facets": groups,
+        "chosen": _chosen(request.GET, groups),
+        "searched": bool(request.GET),
+    }
+    return render(request, "portal/search.html", context)

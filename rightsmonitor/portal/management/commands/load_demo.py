@@ -20,6 +20,7 @@ from rightsmonitor.indicators.catalogue import CatalogueError
 from rightsmonitor.indicators.demo import load_demo_indicators
 from rightsmonitor.plans.document import PlanDocumentError, load_plan_document, read_document
 from rightsmonitor.plans.models import Agency, Plan
+from rightsmonitor.portal import search
 from rightsmonitor.portal.management.commands._demo import (
     DEMO_COORDINATOR,
     DEMO_LOGINS,
@@ -86,6 +87,8 @@ class Command(BaseCommand):
                 load_demo_assessment(plan, coordinator=coordinator)
             except (ObjectDoesNotExist, ValidationError) as exc:
                 raise CommandError(f"{DEMO_ASSESSMENT_FILE}: {exc}") from exc
+        # The recommendations are saved in bulk, which the search's receivers do not see.
+        search.refresh()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded demo plan {plan.code}: {plan.actions.count()} actions, "
