@@ -280,6 +280,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The licence the open data (/data/) is published under, named on the data page and in every
+# JSON download: "CC BY 4.0", "CC BY-SA 4.0", "CC0 1.0", "ODbL 1.0" get a link; any other text
+# is shown as written.
+OPEN_DATA_LICENCE = envstr("OPEN_DATA_LICENCE", "CC BY 4.0")
+
 # API rate limits ("600/minute", "10/second"; empty: none), counted in the default cache.
 API_RATE_ANON = envstr("API_RATE_ANON", "600/minute")  # per address
 API_RATE_USER = envstr("API_RATE_USER", "1200/minute")  # per user signed in with a session

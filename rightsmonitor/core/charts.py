@@ -52,20 +52,29 @@ def stacked_bars(
     title: str,
     description: str = "",
     width: int = 720,
+    narrow: bool = False,
 ) -> SafeString:
     """Horizontal stacked bars, one per row (label, {series key: value}), scaled to the largest.
 
     Each segment shows its value when it is wide enough to hold it; a legend lists the series.
+    ``narrow`` draws for a phone (360 px): each label on its own line above its bar, the legend
+    in two columns, so the text keeps its size instead of shrinking with a wide drawing.
     """
-    label_width, bar_height, gap, top = 150, 22, 10, 10
+    if narrow:
+        width = min(width, 360)
+        label_width, label_height, columns, shorten = 0, 16, 2, 48
+    else:
+        label_width, label_height, columns, shorten = 150, 0, 3, 22
+    bar_height, gap, top = 22, 10, 10
     chart_width = width - label_width - 50
     longest = max((sum(values.values()) for _label, values in rows), default=0) or 1
-    legend_rows = (len(series) + 2) // 3
-    height = top + len(rows) * (bar_height + gap) + 20 + legend_rows * 22
+    legend_rows = (len(series) + columns - 1) // columns
+    height = top + len(rows) * (label_height + bar_height + gap) + 20 + legend_rows * 22
     uid = next(_ids)
+    layout = "narrow" if narrow else "wide"
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart--{layout}" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
         f'aria-labelledby="chart-title-{uid} chart-desc-{uid}" font-family="DejaVu Sans, sans-serif" '
         f'font-size="12">',
         f'<title id="chart-title-{uid}">{escape(title)}</title>',
@@ -73,10 +82,16 @@ def stacked_bars(
     ]
     y = top
     for label, values in rows:
-        parts.append(
-            f'<text x="{label_width - 8}" y="{y + bar_height * 0.7:.1f}" text-anchor="end" '
-            f'fill="#1f2937">{escape(_shorten(label, 22))}</text>'
-        )
+        if narrow:
+            parts.append(
+                f'<text x="0" y="{y + 12}" fill="#1f2937">{escape(_shorten(label, shorten))}</text>'
+            )
+            y += label_height
+        else:
+            parts.append(
+                f'<text x="{label_width - 8}" y="{y + bar_height * 0.7:.1f}" text-anchor="end" '
+                f'fill="#1f2937">{escape(_shorten(label, shorten))}</text>'
+            )
         x = float(label_width)
         for item in series:
             value = values.get(item.key, 0)
@@ -101,14 +116,28 @@ def stacked_bars(
         y += bar_height + gap
     y += 10
     for index, item in enumerate(series):
-        column, row = index % 3, index // 3
-        lx, ly = 10 + column * (width - 20) / 3, y + row * 22
+        column, row = index % columns, index // columns
+        lx, ly = 10 + column * (width - 20) / columns, y + row * 22
         parts.append(
             f'<rect x="{lx:.1f}" y="{ly}" width="14" height="14" fill="{item.colour}"/>'
             f'<text x="{lx + 20:.1f}" y="{ly + 11}" fill="#1f2937">{escape(item.label)}</text>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))
+
+
+def responsive_stacked_bars(
+    rows: Sequence[tuple[str, Mapping[str, int]]],
+    series: Sequence[Series],
+    *,
+    title: str,
+    description: str = "",
+) -> SafeString:
+    """The wide and the narrow drawing of the same bars; the style sheet shows the one that fits
+    the screen (the narrow one below 40rem: ``.chart-pair`` in site.css), so no JavaScript is needed."""
+    wide = stacked_bars(rows, series, title=title, description=description)
+    narrow = stacked_bars(rows, series, title=title, description=description, narrow=True)
+    return mark_safe(f'<div class="chart-pair">{wide}{narrow}</div>')
 
 
 def _shorten(text: str, limit: int) -> str:

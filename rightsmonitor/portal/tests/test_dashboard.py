@@ -110,7 +110,9 @@ def test_figures_equal_counts_made_independently(client: Client) -> None:
     ]
 
     html = response.content.decode()
-    assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart"') == 3
+    # Each chart drawn twice, for wide and for narrow screens (core.charts.responsive_stacked_bars).
+    assert html.count('<div class="chart-pair">') == 3
+    assert html.count('class="chart chart--wide"') == html.count('class="chart chart--narrow"') == 3
     assert html.count("<table") == 3 + 1  # the three charts' tables, and the overdue list
     assert "Not yet assessed" in html
     assert 'href="/agencies/MJ/"' in html

@@ -187,7 +187,7 @@ def test_action_only_in_english_is_marked_on_kazakh_pages(client: Client) -> Non
     Action.objects.filter(pk=action.pk).update(
         title_en="Adopt a law on torture", description_en="Draft and adopt.", title_kk=""
     )
-    note = '<p class="fallback-note">Not available in Kazakh; shown in English.</p>'
+    note = '<p class="fallback-note">Қазақ тілінде жоқ; ағылшын тілінде көрсетілген.</p>'
 
     html = client.get("/kk/plans/kz/actions/1.1/").content.decode()
     assert '<h1 lang="en">1.1. Adopt a law on torture</h1>' in html
@@ -198,8 +198,9 @@ def test_action_only_in_english_is_marked_on_kazakh_pages(client: Client) -> Non
     plan_page = client.get("/kk/plans/kz/").content.decode()
     assert "<h1>Іс-қимыл жоспары</h1>" in plan_page
     assert "<h1>Іс-қимыл жоспары</h1>\n\n" in plan_page  # no note after it
-    # Its section is only in English.
+    # Its section is only in English, and so is the action's title in the table of actions.
     assert 'lang="en">1. Section' in plan_page
+    assert '<a href="/kk/plans/kz/actions/1.1/" lang="en">Adopt a law on torture</a>' in plan_page
 
     # In English nothing falls back.
     english = client.get("/plans/kz/actions/1.1/").content.decode()
@@ -209,7 +210,7 @@ def test_action_only_in_english_is_marked_on_kazakh_pages(client: Client) -> Non
 
 def test_plan_titles_in_lists_are_marked_when_they_fall_back(client: Client) -> None:
     build_plan(code="kz", sections=0)
-    note = "Not available in Russian; shown in English."
+    note = "Нет на русском языке; показано на английском."
     for path in ("/ru/", "/ru/plans/"):
         html = client.get(path).content.decode()
         assert note in html, path

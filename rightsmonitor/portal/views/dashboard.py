@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from rightsmonitor.core.charts import Series, series_for, stacked_bars
+from rightsmonitor.core.charts import Series, responsive_stacked_bars, series_for
 from rightsmonitor.portal import dashboard
 from rightsmonitor.portal.views.pages import _get_plan
 from rightsmonitor.reporting.models import ImplementationStatus
@@ -22,7 +22,7 @@ from rightsmonitor.reporting.models import ImplementationStatus
 def _status_chart(
     rows: list[dashboard.StatusRow], series: list[Series], *, title: str, description: str
 ) -> SafeString:
-    return stacked_bars(
+    return responsive_stacked_bars(
         [(row.chart_label, row.counts) for row in rows],
         series,
         title=title,
@@ -39,7 +39,7 @@ def plan_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     shares = dashboard.status_shares(plan)
     by_section = dashboard.status_by_section(plan)
     by_lead_agency = dashboard.status_by_lead_agency(plan)
-    plan_chart = stacked_bars(
+    plan_chart = responsive_stacked_bars(
         [(_("All actions"), {share.key: share.count for share in shares})],
         series,
         title=_("Actions by assessed status"),

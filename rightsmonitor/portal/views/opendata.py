@@ -41,7 +41,7 @@ FORMAT_LABELS = {"csv": "CSV", "xlsx": "XLSX", "json": "JSON"}
 
 def licence() -> tuple[str, str]:
     """The licence's name (setting ``OPEN_DATA_LICENCE``) and its address, if known."""
-    name = getattr(settings, "OPEN_DATA_LICENCE", DEFAULT_LICENCE) or DEFAULT_LICENCE
+    name = settings.OPEN_DATA_LICENCE or DEFAULT_LICENCE
     return name, LICENCE_URLS.get(name, "")
 
 
