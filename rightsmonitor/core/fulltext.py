@@ -26,7 +26,7 @@ from typing import Any
 import snowballstemmer
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -427,8 +427,43 @@ def words(text: str) -> list[str]:
 
 
 def analyse(text: str) -> list[str]:
-    """The stems under which ``text`` is indexed and by which it is found."""
+    """The stems by which ``text`` is searched (a query), in order."""
     return [stem(word) for word in words(text)]
+
+
+# Russian nouns take a vowel between their last two consonants where no ending follows
+# (пытка, пытки → пыток; ошибка → ошибок; девушка → девушек). Snowball leaves such a word whole,
+# so "пытки" (stem "пытк") would not find "пыток". A word with no ending that looks like that is
+# also indexed without the vowel; a word that never had one ("урок" → "урк") only gains a token
+# nobody searches for.
+_CONSONANT = "бвгджзклмнпрстфхцчшщ"
+_FLEETING_VOWEL = re.compile(rf"^([а-я]{{2,}}[{_CONSONANT}])[оеё]([{_CONSONANT}])$")
+
+
+def _without_fleeting_vowel(word: str, stemmed: str) -> str | None:
+    if stemmed != word:  # Snowball took an ending off: the vowel is not the last syllable's
+        return None
+    match = _FLEETING_VOWEL.match(word)
+    return match.group(1) + match.group(2) if match else None
+
+
+def index_terms(text: str) -> list[str]:
+    """The stems under which ``text`` is indexed: ``analyse``'s, then the variants without a
+    fleeting vowel, after the text so that phrases keep their positions."""
+    stems, variants = [], []
+    for word in words(text):
+        stemmed = stem(word)
+        stems.append(stemmed)
+        variant = _without_fleeting_vowel(word, stemmed)
+        if variant:
+            variants.append(variant)
+    return stems + variants
+
+
+def matches(word: str, stems: set[str]) -> bool:
+    """Whether one lower-case word of a text is found by a search for ``stems``."""
+    stemmed = stem(word)
+    return stemmed in stems or _without_fleeting_vowel(word, stemmed) in stems
 
 
 @dataclass(frozen=True)
@@ -484,7 +519,7 @@ class FullTextIndex:
         return count
 
     def _write(self, batch: Sequence[tuple[int, str, str]]) -> int:
-        rows = [(pk, stamp, " ".join(analyse(text))) for pk, stamp, text in batch]
+        rows = [(pk, stamp, " ".join(index_terms(text))) for pk, stamp, text in batch]
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.executemany(
@@ -564,6 +599,27 @@ class FullTextIndex:
         where, params = self._match(query, any_term=False)
         sql = f"SELECT {key} FROM {self.table} WHERE {where}"
         return Q(**{f"{field}__in": RawSQL(sql, params)})
+
+    def best_first(self, queryset: QuerySet[Any], query: Query) -> QuerySet[Any]:
+        """``queryset`` narrowed to the rows matching every term of ``query``, annotated with
+        ``search_rank`` (higher is better: FTS5's bm25 turned round, PostgreSQL's ts_rank) for
+        ``order_by("-search_rank", ...)``. The index is joined, so the match drives the query
+        and each row's rank is read once."""
+        table = queryset.model._meta.db_table
+        key = "id" if connection.vendor == "postgresql" else "rowid"
+        where, params = self._match(query, any_term=False)
+        if connection.vendor == "postgresql":
+            rank = f"ts_rank({self.table}.vec, to_tsquery('simple', %s))"
+        else:
+            rank = f"-bm25({self.table})"
+        # Table names are checked (__init__) and the query is a bound parameter.
+        return queryset.extra(  # noqa: S610
+            select={"search_rank": rank},
+            select_params=params if connection.vendor == "postgresql" else [],
+            tables=[self.table],
+            where=[f"{self.table}.{key} = {table}.{queryset.model._meta.pk.column}", where],
+            params=params,
+        )
 
     def rank_any(
         self, query: Query, *, limit: int, among: Sequence[int] | None = None
@@ -664,7 +720,7 @@ def highlight(text: str, stems: set[str]) -> list[tuple[str, bool]]:
     for match in WORD.finditer(text):
         word = match.group(0)
         lowered = unicodedata.normalize("NFKC", word).lower().replace("ё", "е")
-        if lowered in STOP_WORDS or stem(lowered) not in stems:
+        if lowered in STOP_WORDS or not matches(lowered, stems):
             continue
         if match.start() > position:
             pieces.append((text[position : match.start()], False))

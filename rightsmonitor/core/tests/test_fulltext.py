@@ -88,3 +88,25 @@ def test_highlight_marks_words_with_a_searched_stem():
     pieces = highlight("Victims of torture were tortured.", set(analyse("torture")))
     assert [p for p, marked in pieces if marked] == ["torture", "tortured"]
     assert "".join(p for p, _m in pieces) == "Victims of torture were tortured."
+
+
+def test_russian_words_with_a_fleeting_vowel_are_found_by_their_other_forms(index):
+    """ "пыток" (genitive plural of "пытка") is found by "пытки", and highlighted."""
+    index.update(
+        [
+            (1, "a", "Предотвращение пыток и жестокого обращения"),
+            (2, "a", "Число ошибок в приговорах"),
+            (3, "a", "Урок правам человека"),
+        ]
+    )
+    assert _ids(index, Query.parse("пытки")) == {1}
+    assert _ids(index, Query.parse("пытка")) == {1}
+    assert _ids(index, Query.parse("ошибки")) == {2}
+    assert _ids(index, Query.parse("урока")) == {3}  # a word that had no fleeting vowel
+    # The variants come after the text: a phrase still matches its words in order.
+    assert _ids(index, Query.parse('"пыток жестокого обращения"')) == {1}
+    assert _ids(index, Query.parse('"предотвращение пыток"')) == {1}
+    assert _ids(index, Query.parse('"обращения пыток"')) == set()
+
+    pieces = highlight("Предотвращение пыток", set(analyse("пытки")))
+    assert [p for p, marked in pieces if marked] == ["пыток"]
