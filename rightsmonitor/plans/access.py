@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from rightsmonitor.core.roles import is_staff_role
 from rightsmonitor.plans.models import Action, ActionQuerySet, Plan, PlanQuerySet
@@ -22,6 +24,15 @@ def actions_for_user(user: AnyUser) -> ActionQuerySet:
 
 def can_view_plan(user: AnyUser, plan: Plan) -> bool:
     return plan.is_public or is_staff_role(user)
+
+
+def visible_plan_or_404(user: AnyUser, code: str) -> Plan:
+    """The plan with this code and its related rows; 404 when it does not exist or when this
+    user may not see it (a draft), so a draft's existence is not given away."""
+    plan = get_object_or_404(Plan.objects.with_related(), code=code)
+    if not can_view_plan(user, plan):
+        raise Http404
+    return plan
 
 
 def can_manage_plans(user: AnyUser) -> bool:

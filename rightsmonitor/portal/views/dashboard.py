@@ -14,8 +14,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from rightsmonitor.core.charts import Series, responsive_stacked_bars, series_for
+from rightsmonitor.plans.access import visible_plan_or_404
 from rightsmonitor.portal import dashboard
-from rightsmonitor.portal.views.pages import _get_plan
 from rightsmonitor.reporting.models import ImplementationStatus
 
 
@@ -31,7 +31,7 @@ def _status_chart(
 
 
 def plan_dashboard(request: HttpRequest, code: str) -> HttpResponse:
-    plan = _get_plan(request, code)
+    plan = visible_plan_or_404(request.user, code)
     today = timezone.localdate()
     series = series_for(
         dashboard.STATUSES, {key: dashboard.status_label(key) for key in dashboard.STATUSES}

@@ -33,10 +33,9 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from rightsmonitor.assessments.access import assessments_for_user
-from rightsmonitor.plans.access import actions_for_user, plans_for_user
+from rightsmonitor.plans.access import actions_for_user, plans_for_user, visible_plan_or_404
 from rightsmonitor.plans.models import Agency, Amendment, Plan
 from rightsmonitor.portal.calendars import DeadlineCalendar, uid_host
-from rightsmonitor.portal.views.pages import _get_plan
 from rightsmonitor.reporting.access import reports_for_user
 from rightsmonitor.reporting.models import ProgressReport, ProgressReportQuerySet, ReportingPeriod
 from rightsmonitor.reporting.workflow import ReportState
@@ -322,7 +321,7 @@ class _ChannelFeed(Feed):
 
 class PlanFeed(_ChannelFeed):
     def get_object(self, request: HttpRequest, code: str) -> Channel:
-        plan = _get_plan(request, code)
+        plan = visible_plan_or_404(request.user, code)
         reports = reports_for_user(request.user).filter(action__plan=plan)
         return Channel(
             title=_("%(plan)s: reports, assessments and changes") % {"plan": _name(plan)},
@@ -374,7 +373,7 @@ def _calendar_response(calendar: DeadlineCalendar, filename: str) -> HttpRespons
 
 
 def plan_calendar(request: HttpRequest, code: str) -> HttpResponse:
-    plan = _get_plan(request, code)
+    plan = visible_plan_or_404(request.user, code)
     calendar = DeadlineCalendar(
         name=_("Deadlines: %(plan)s") % {"plan": _name(plan)},
         description=_("Action deadlines and reporting deadlines of the plan."),

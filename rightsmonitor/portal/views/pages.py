@@ -7,14 +7,14 @@ and the accepted consolidated reports: what the plan's implementation looks like
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from rightsmonitor.plans.access import (
     actions_for_user,
     can_edit_plan,
-    can_view_plan,
     plans_for_user,
+    visible_plan_or_404,
 )
 from rightsmonitor.plans.models import Action, Agency, Plan, PlanQuerySet
 from rightsmonitor.recommendations.access import can_manage as can_manage_recommendations
@@ -52,16 +52,8 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _get_plan(request: HttpRequest, code: str) -> Plan:
-    """404 for a plan that does not exist or that this user may not see (drafts)."""
-    plan = get_object_or_404(Plan.objects.with_related(), code=code)
-    if not can_view_plan(request.user, plan):
-        raise Http404
-    return plan
-
-
 def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
-    plan = _get_plan(request, code)
+    plan = visible_plan_or_404(request.user, code)
     # With each action's monitoring row (a join, not a query per action) for a status badge.
     sections = plan.sections.prefetch_related(
         Prefetch("actions", queryset=Action.objects.with_related().select_related("monitoring"))
@@ -80,7 +72,7 @@ def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def action_detail(request: HttpRequest, code: str, number: str) -> HttpResponse:
-    plan = _get_plan(request, code)
+    plan = visible_plan_or_404(request.user, code)
     action = get_object_or_404(
         Action.objects.with_related()
         .select_related("monitoring")
