@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.utils import dateformat
+from django.utils import dateformat, timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -146,6 +146,8 @@ def long_date(day: date | None) -> str:
     """
     if day is None:
         return ""
+    if isinstance(day, datetime) and timezone.is_aware(day):
+        day = timezone.localtime(day)  # the day it was where the site is, as |date shows it
     language = active_language()
     if language == "ru":
         return dateformat.format(day, "j E Y г.")

@@ -121,7 +121,7 @@ def test_accepted_consolidated_reports_are_public_drafts_are_not(
         assert ACCEPTED_TEXT in html
         assert DRAFT_TEXT not in html
         assert "A contribution." not in html
-        assert '<time datetime="2022-12-31">31 Dec 2022</time>' in html
+        assert '<time datetime="2022-12-31">31 December 2022</time>' in html
     # Accepting the consolidated report set the assessed status to the proposed one.
     assert ActionMonitoring.objects.get(action=action).assessed_status == "completed"
     assert "Completed" in client.get(action.get_absolute_url()).content.decode()

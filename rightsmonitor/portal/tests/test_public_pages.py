@@ -19,6 +19,10 @@ def test_home_links_to_public_plans_only(client: Client) -> None:
     assert public.get_absolute_url() in page
     assert draft.get_absolute_url() not in page
     assert client.get(draft.get_absolute_url()).status_code == 404
+    # From the home page straight to a plan's dashboard, or to the site search.
+    assert '<a href="/plans/in-force/dashboard/">' in page
+    assert '<a href="/plans/draft/dashboard/">' not in page
+    assert 'action="/search/"' in page and 'name="q"' in page
 
 
 def test_coordinator_sees_drafts(coordinator) -> None:

@@ -128,7 +128,7 @@ def test_my_tasks_per_role(world: ReportingWorld) -> None:
     start_1_1 = reverse("reporting:report_start", args=[world.action.pk, world.period.pk])
     assert f'action="{start_1_1}"' in html
     assert "Start report" in html
-    assert "(action 1.1, period 28 Apr 2022–31 Dec 2022)" in html
+    assert "(action 1.1, period 28 April 2022–31 December 2022)" in html
     assert world.plan.code in html
     assert "Overdue" not in html
 

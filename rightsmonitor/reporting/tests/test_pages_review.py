@@ -467,7 +467,7 @@ def test_schedule_and_generate_periods(reporting_world: ReportingWorld) -> None:
     client = client_for(world.coordinator)
     url = reverse("reporting:plan_schedule", args=[world.plan.code])
     page = client.get(url)
-    assert "10 Jan 2023" in page.content.decode()  # the existing period's deadline
+    assert "10 January 2023" in page.content.decode()  # the existing period's deadline
 
     refused = client.post(
         url,
@@ -504,7 +504,7 @@ def test_schedule_and_generate_periods(reporting_world: ReportingWorld) -> None:
         (datetime.date(2023, 12, 31), datetime.date(2024, 1, 15)),
     ]
     html = again.content.decode()
-    assert "15 Jul 2023" in html
+    assert "15 July 2023" in html
     assert client.post(url, {"operation": "nothing"}).status_code == 400
 
 

@@ -95,7 +95,7 @@ def test_report_from_draft_to_off_monitoring(
     expect(author.get_by_role("heading", level=1)).to_have_text("My tasks")
     axe.assert_accessible(author)
     author.get_by_role(
-        "button", name=f"Start report (action {ACTION}, period 1 Jan 2023–31 Dec 2023)"
+        "button", name=f"Start report (action {ACTION}, period 1 January 2023–31 December 2023)"
     ).click()
     expect(author.get_by_role("heading", level=1)).to_contain_text(f"action {ACTION} (MIA)")
     report = ProgressReport.objects.get(action__plan=demo_plan, action__number=ACTION)
