@@ -41,6 +41,7 @@ checks: install
 	$(RUN) python manage.py makemigrations --check --dry-run
 	$(RUN) python manage.py check
 	DEBUG=false SECRET_KEY=$$(python3 -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	  FEEDBACK_KEYS=$$(python3 -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())') \
 	  ALLOWED_HOSTS=rights.example.org $(RUN) python manage.py check --deploy --fail-level WARNING
 
 test-sqlite: install

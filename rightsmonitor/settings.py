@@ -7,6 +7,8 @@ ImproperlyConfigured at start-up rather than misbehaving later. Production mode
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -344,6 +346,48 @@ CACHES = {
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- feedback (issue 9) ---
+# The confidential feedback channel (rightsmonitor/feedback, docs/decisions/0008). Its content is
+# encrypted with FEEDBACK_KEYS: comma-separated Fernet keys, the first encrypts and all decrypt,
+# so a rotation puts a new key first, runs "manage.py rotate_feedback_keys", then drops the old.
+# Without keys, development derives one from SECRET_KEY; production ("check --deploy") refuses.
+INSTALLED_APPS.append("rightsmonitor.feedback")
+FEEDBACK_KEYS = envlist("FEEDBACK_KEYS", "")
+FEEDBACK_DEVELOPMENT_KEY = not FEEDBACK_KEYS and DEBUG
+if FEEDBACK_DEVELOPMENT_KEY:
+    FEEDBACK_KEYS = [
+        base64.urlsafe_b64encode(
+            hashlib.sha256(f"rightsmonitor-feedback:{SECRET_KEY}".encode()).digest()
+        ).decode()
+    ]
+for _key in FEEDBACK_KEYS:
+    try:
+        _valid_key = len(base64.urlsafe_b64decode(_key.encode())) == 32
+    except ValueError:
+        _valid_key = False
+    if not _valid_key:
+        raise ImproperlyConfigured(
+            "FEEDBACK_KEYS must be Fernet keys (32 bytes in URL-safe base64), separated by "
+            'commas; make one with: python -c "from cryptography.fernet import Fernet; '
+            'print(Fernet.generate_key().decode())"'
+        )
+FEEDBACK_RETENTION_DAYS = envint("FEEDBACK_RETENTION_DAYS", 365)  # closed cases are then deleted
+FEEDBACK_MAX_ATTACHMENT_BYTES = envint("FEEDBACK_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+FEEDBACK_SUBMISSIONS_PER_HOUR = envint("FEEDBACK_SUBMISSIONS_PER_HOUR", 5)  # per address
+FEEDBACK_FAILED_CHECKS_PER_HOUR = envint("FEEDBACK_FAILED_CHECKS_PER_HOUR", 10)  # per address
+# Behind a proxy the client's address is the last one the proxy appended to X-Forwarded-For.
+FEEDBACK_TRUST_X_FORWARDED_FOR = SECURE_PROXY_SSL_HEADER is not None
+# --- end feedback (issue 9) ---
+
+# --- participation (issue 9) ---
+# Civil society comments, shadow ratings, consultations (rightsmonitor/participation).
+INSTALLED_APPS.append("rightsmonitor.participation")
+PARTICIPATION_COMMENT_MAX_CHARS = envint("PARTICIPATION_COMMENT_MAX_CHARS", 5000)
+PARTICIPATION_COMMENTS_PER_HOUR = envint("PARTICIPATION_COMMENTS_PER_HOUR", 10)  # per member
+# Organisation applications per client address and hour:
+PARTICIPATION_APPLICATIONS_PER_HOUR = envint("PARTICIPATION_APPLICATIONS_PER_HOUR", 5)
+# --- end participation (issue 9) ---
 
 LOGGING = {
     "version": 1,

@@ -4,7 +4,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from rightsmonitor.api import indicators, recommendations, reporting, views
+from rightsmonitor.api import indicators, participation, recommendations, reporting, views
 
 router = DefaultRouter()
 router.register("plans", views.PlanViewSet, basename="plan")
@@ -17,6 +17,10 @@ router.register("periods", reporting.ReportingPeriodViewSet, basename="period")
 router.register("indicators", indicators.IndicatorViewSet, basename="indicator")
 router.register("observations", indicators.ObservationViewSet, basename="observation")
 router.register("recommendations", recommendations.RecommendationViewSet, basename="recommendation")
+# participation (issue 9)
+router.register("comments", participation.CommentViewSet, basename="comment")
+router.register("shadow-ratings", participation.ShadowRatingViewSet, basename="shadow-rating")
+# end participation (issue 9)
 
 v1: list[URLPattern | URLResolver] = [
     path("", include(router.urls)),

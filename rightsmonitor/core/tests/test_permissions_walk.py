@@ -201,6 +201,51 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "v1:recommendation-reject-suggestion": POST_ONLY,
     # Without ?action= the staff get a field error.
     "v1:action-recommendation-suggestions": (403, 403, 403, 400, 400),
+    # feedback (issue 9): the coordinator is assigned to the walk's plan, the administrator
+    # to nothing (administrators manage assignments and read no case unless assigned).
+    "feedback:submit": OPEN,
+    "feedback:check": OPEN,
+    "feedback:case_list": STAFF,
+    "feedback:case": (302, 403, 403, 200, 404),
+    "feedback:case_contact": (302, 403, 403, 200, 404),
+    "feedback:case_file": (302, 403, 403, 404, 404),  # the case has no file
+    "feedback:case_answer": STAFF_POST_ONLY,
+    "feedback:case_transition": STAFF_POST_ONLY,
+    "feedback:assignments": (302, 403, 403, 403, 200),
+    "feedback:assignment_remove": STAFF_POST_ONLY,
+    "feedback:access_log": (302, 403, 403, 403, 200),
+    # end feedback (issue 9)
+    # participation (issue 9)
+    "participation:register": OPEN,
+    "participation:register_sent": OPEN,
+    "participation:applications": STAFF,
+    "participation:decide_application": STAFF_POST_ONLY,
+    "participation:accredit": STAFF_POST_ONLY,
+    "participation:action_comments": OPEN,
+    "participation:report_comments": NOT_FOUND,  # MIA's draft: no thread before acceptance
+    "participation:assessment_comments": OPEN,
+    "participation:reply": STAFF_POST_ONLY,
+    "participation:moderation": STAFF,
+    "participation:moderate": STAFF_POST_ONLY,
+    "participation:my_ratings": (302, 200, 403, 403, 403),  # members of approved organisations
+    "participation:rating_edit": (302, 200, 403, 403, 403),
+    "participation:rate_action": (302, 200, 403, 403, 403),
+    "participation:action_ratings": OPEN,
+    "participation:plan_ratings": OPEN,
+    "participation:draft-plan_ratings": (404, 404, 404, 200, 200),
+    "participation:consultations": OPEN,
+    "participation:consultation_new": STAFF,
+    "participation:consultation": OPEN,
+    "participation:draft-consultation": (404, 404, 404, 200, 200),  # in preparation
+    "participation:consultation_action": OPEN,
+    "participation:consultation_step": STAFF_POST_ONLY,
+    "participation:consultation_summary": OPEN,
+    "v1:comment-list": OPEN,
+    "v1:comment-detail": OPEN,  # published
+    "v1:pending-comment-detail": NOT_FOUND,  # awaiting moderation: not in the API
+    "v1:shadow-rating-list": OPEN,
+    "v1:shadow-rating-detail": OPEN,
+    # end participation (issue 9)
 }
 
 # URL names that are not pages of ours: format-suffix twins, media in DEBUG, admin's own views.
@@ -271,7 +316,56 @@ def world(db, administrator, coordinator, focal_point_mia, ngo_member) -> dict[s
     draft_observation = add_observation(
         indicators, indicators.women_mps, "2023", "KZ", {}, "20", state=ObservationState.DRAFT
     )
+    # feedback (issue 9)
+    from rightsmonitor.feedback.actions import submit_case
+    from rightsmonitor.feedback.models import AreaAssignment
+
+    feedback_case = submit_case(kind="complaint", plan=plan, section=section, content="Walk").case
+    feedback_assignment = AreaAssignment.objects.create(user=coordinator, plan=plan)
+    # end feedback (issue 9)
+    # participation (issue 9)
+    from rightsmonitor.participation import actions as participation
+
+    participation.accredit_organisation(ngo_member.organisation, by=coordinator)
+    participation_objects = {
+        "application": participation.submit_application(
+            name="Walk NGO",
+            kind="ngo",
+            description="Walks.",
+            contact_name="W",
+            contact_email="walk@example.org",
+        ),
+        "pending_comment": participation.post_comment(
+            body="Pending", visibility="public", action=action, by=ngo_member
+        ),
+        "public_comment": participation.post_comment(
+            body="Public", visibility="public", action=action, by=ngo_member
+        ),
+        "rating": participation.save_rating(
+            action=action, period=period, status="in_progress", evidence="Seen.", by=ngo_member
+        ),
+        "consultation": participation.create_consultation(
+            draft,
+            title="Walk",
+            opens_on=date(2020, 1, 1),
+            closes_on=date(2099, 1, 1),
+            by=coordinator,
+        ),
+        "draft_consultation": participation.create_consultation(
+            draft,
+            title="Later",
+            opens_on=date(2099, 1, 1),
+            closes_on=date(2099, 2, 1),
+            by=coordinator,
+        ),
+    }
+    participation.moderate(participation_objects["public_comment"], "publish", by=coordinator)
+    participation.consultation_step(participation_objects["consultation"], "open", by=coordinator)
+    # end participation (issue 9)
     return {
+        "feedback_case": feedback_case,  # feedback (issue 9)
+        "feedback_assignment": feedback_assignment,  # feedback (issue 9)
+        **participation_objects,  # participation (issue 9)
         "published": published,
         "draft_assessment": draft_assessment,
         "period": period,
@@ -421,6 +515,49 @@ def _url(name: str, w: dict) -> str:  # type: ignore[type-arg]
             },
         }
     )
+    # feedback (issue 9) (args)
+    feedback_case = {"pk": w["feedback_case"].pk}
+    args.update(
+        {
+            "feedback:case": feedback_case,
+            "feedback:case_contact": feedback_case,
+            "feedback:case_file": feedback_case,
+            "feedback:case_answer": feedback_case,
+            "feedback:case_transition": {**feedback_case, "name": "close"},
+            "feedback:assignment_remove": {"pk": w["feedback_assignment"].pk},
+        }
+    )
+    # end feedback (issue 9) (args)
+    # participation (issue 9) (args)
+    args.update(
+        {
+            "participation:decide_application": {"pk": w["application"].pk, "name": "approve"},
+            "participation:accredit": {"pk": w["ngo_member"].organisation_id},
+            "participation:action_comments": {"action_pk": action.pk},
+            "participation:report_comments": {"report_pk": w["report"].pk},
+            "participation:assessment_comments": {"assessment_pk": w["published"].pk},
+            "participation:reply": {"pk": w["public_comment"].pk},
+            "participation:moderate": {"pk": w["pending_comment"].pk, "name": "publish"},
+            "participation:rating_edit": {"pk": w["rating"].pk},
+            "participation:rate_action": {"action_pk": action.pk},
+            "participation:action_ratings": {"action_pk": action.pk},
+            "participation:plan_ratings": by_plan,
+            "participation:draft-plan_ratings": {"code": "draft"},
+            "participation:consultation_new": by_plan,
+            "participation:consultation": {"pk": w["consultation"].pk},
+            "participation:draft-consultation": {"pk": w["draft_consultation"].pk},
+            "participation:consultation_action": {
+                "pk": w["consultation"].pk,
+                "action_pk": w["draft"].actions.get().pk,
+            },
+            "participation:consultation_step": {"pk": w["consultation"].pk, "name": "close"},
+            "participation:consultation_summary": {"pk": w["consultation"].pk, "fmt": "csv"},
+            "v1:comment-detail": {"pk": w["public_comment"].pk},
+            "v1:pending-comment-detail": {"pk": w["pending_comment"].pk},
+            "v1:shadow-rating-detail": {"pk": w["rating"].pk},
+        }
+    )
+    # end participation (issue 9) (args)
     for plan_page in (
         "plan_edit",
         "plan_history",
@@ -434,6 +571,7 @@ def _url(name: str, w: dict) -> str:  # type: ignore[type-arg]
     kwargs = args.get(name, {})
     real_name = name.replace("draft-", "").replace("-valid", "")
     real_name = real_name.replace("hidden-", "").replace("gpo-", "")
+    real_name = real_name.replace("pending-", "")  # participation (issue 9)
     return reverse(real_name, kwargs=kwargs)
 
 
@@ -468,6 +606,22 @@ POSTED: dict[str, tuple[dict[str, str], tuple[int, ...]]] = {
     "recommendations:unlink": ({}, (302, 403, 403, 302, 404)),
     "recommendations:accept": ({}, (302, 403, 403, 302, 302)),
     "recommendations:reject": ({}, (302, 403, 403, 302, 302)),
+    # feedback (issue 9): an empty form is a 400 for everyone; the coordinator answers and
+    # closes the case of their plan, the unassigned administrator cannot find it.
+    "feedback:submit": ({}, (400, 400, 400, 400, 400)),
+    "feedback:check": ({}, (400, 400, 400, 400, 400)),
+    "feedback:case_answer": ({"answer": "Thank you."}, (302, 403, 403, 302, 404)),
+    "feedback:case_transition": ({}, (302, 403, 403, 302, 404)),
+    "feedback:assignments": ({}, (302, 403, 403, 403, 400)),
+    "feedback:assignment_remove": ({}, (302, 403, 403, 403, 302)),
+    # end feedback (issue 9)
+    # participation (issue 9): a second decision is refused with a message (302).
+    "participation:decide_application": ({}, (302, 403, 403, 302, 302)),
+    "participation:accredit": ({}, (302, 403, 403, 302, 302)),
+    "participation:moderate": ({}, (302, 403, 403, 302, 302)),
+    "participation:consultation_step": ({}, (302, 403, 403, 302, 302)),
+    "participation:reply": ({"body": "Answer"}, (302, 403, 302, 302, 302)),  # MIA leads it
+    # end participation (issue 9)
 }
 
 

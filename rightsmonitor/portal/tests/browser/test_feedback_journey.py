@@ -1,0 +1,109 @@
+"""The confidential feedback journey on the demo installation (issue 9).
+
+A citizen, without an account, sends a complaint about a section of the demo plan with a file
+and gets a receipt code and a secret; the demo coordinator (assigned to the demo plan by the
+demo loader) reads it and answers; the citizen reads the answer with the code and secret.
+axe checks the submission form, the receipt and the answer page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from rightsmonitor.feedback.models import AccessLog, Case
+from rightsmonitor.plans.models import Plan
+
+from .conftest import Axe, PageProblems
+from .test_login import DEMO_COORDINATOR, DEMO_PASSWORD, log_in
+
+pytestmark = pytest.mark.browser
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+MESSAGE = "At the district police station my complaint about my detention was not registered."
+ANSWER = "The prosecutor's office has opened an inquiry into the station's refusal."
+
+
+@pytest.fixture
+def media_root(settings, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def test_citizen_submits_coordinator_answers_citizen_reads(
+    demo_plan: Plan,
+    page: Page,
+    browser: Browser,
+    live_server: LiveServer,
+    page_problems: PageProblems,
+    media_root: Path,
+    axe: Axe,
+) -> None:
+    section = demo_plan.sections.order_by("order").first()
+    assert section is not None
+
+    # The citizen finds the form from any page and sends a complaint with a file.
+    page.goto("/")
+    page.get_by_role("link", name="Tell us: send an appeal, complaint or suggestion").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tell us")
+    axe.assert_accessible(page)
+    page.get_by_label("Complaint").check()
+    page.get_by_label("Which part of the plan is it about?").select_option(
+        value=f"section:{section.pk}"
+    )
+    page.get_by_label("Your message").fill(MESSAGE)
+    page.get_by_label("E-mail address").fill("citizen@example.kz")
+    page.get_by_label("File (optional)").set_input_files(
+        {"name": "refusal.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}
+    )
+    page.get_by_role("button", name="Send in confidence").click()
+
+    # The receipt: code and secret, once, with a warning to write them down.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your message was received")
+    expect(page.get_by_role("alert")).to_contain_text("Write down your receipt code")
+    code = page.locator("#receipt-code").inner_text()
+    secret = page.locator("#receipt-secret").inner_text()
+    axe.assert_accessible(page)
+    case = Case.objects.get()
+    assert case.display_reference == code
+    assert MESSAGE not in case.content
+
+    # The coordinator, in their own browser session, reads and answers it.
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    context.set_default_timeout(10_000)
+    staff = context.new_page()
+    staff.on("console", page_problems.on_console)
+    staff.on("pageerror", page_problems.on_page_error)
+    staff.on("response", page_problems.on_response)
+    log_in(staff, DEMO_COORDINATOR, DEMO_PASSWORD)
+    expect(staff.get_by_role("button", name="Log out")).to_be_visible()
+    staff.get_by_role("link", name="Feedback cases").click()
+    expect(staff.get_by_role("heading", level=1)).to_have_text("Feedback cases")
+    staff.get_by_role("link", name=code).click()
+    expect(staff.get_by_role("heading", level=1)).to_have_text(f"Case {code}")
+    expect(staff.get_by_text(MESSAGE)).to_be_visible()
+    axe.assert_accessible(staff)
+    staff.get_by_label("Answer to the submitter").fill(ANSWER)
+    staff.get_by_role("button", name="Save the answer").click()
+    expect(staff.get_by_role("status")).to_contain_text("The answer was saved")
+    context.close()
+    assert AccessLog.objects.filter(
+        case=case, kind=AccessLog.Kind.READ_CONTENT, user__email=DEMO_COORDINATOR
+    ).exists()
+
+    # The citizen reads the answer with the code and the secret, and sees nothing else.
+    page.get_by_role("link", name="Check your case").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your case")
+    page.get_by_label("Receipt code").fill(code)
+    page.get_by_label("Secret").fill(secret)
+    page.get_by_role("button", name="Show the answer").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Case {code}")
+    expect(page.get_by_text(ANSWER)).to_be_visible()
+    expect(page.get_by_text("Answered", exact=True)).to_be_visible()
+    expect(page.get_by_text(MESSAGE)).to_have_count(0)
+    expect(page.get_by_text("citizen@example.kz")).to_have_count(0)
+    axe.assert_accessible(page)
+    assert page_problems.problems == []
