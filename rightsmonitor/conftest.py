@@ -69,7 +69,7 @@ def coordinator_client(coordinator: User) -> Client:
     return client_for(coordinator)
 
 
-# feedback (issue 9): one fixed Fernet key for every test, so confidential feedback written by
+# feedback: one fixed Fernet key for every test, so confidential feedback written by
 # one test's actions is readable by its pages (rightsmonitor/feedback/tests test other keys).
 TEST_FEEDBACK_KEY = "dGVzdC1mZWVkYmFjay1rZXktMzItYnl0ZXMtbG9uZyE="
 
@@ -78,6 +78,3 @@ TEST_FEEDBACK_KEY = "dGVzdC1mZWVkYmFjay1rZXktMzItYnl0ZXMtbG9uZyE="
 def _feedback_test_key(settings):  # type: ignore[no-untyped-def]
     settings.FEEDBACK_KEYS = [TEST_FEEDBACK_KEY]
     settings.FEEDBACK_DEVELOPMENT_KEY = False
-
-
-# end feedback (issue 9)

@@ -126,6 +126,8 @@ INSTALLED_APPS = [
     "rightsmonitor.recommendations",
     "rightsmonitor.portal",
     "rightsmonitor.api",
+    "rightsmonitor.feedback",
+    "rightsmonitor.participation",
 ]
 
 MIDDLEWARE = [
@@ -347,12 +349,11 @@ CACHES = {
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# --- feedback (issue 9) ---
+# --- feedback ---
 # The confidential feedback channel (rightsmonitor/feedback, docs/decisions/0008). Its content is
 # encrypted with FEEDBACK_KEYS: comma-separated Fernet keys, the first encrypts and all decrypt,
 # so a rotation puts a new key first, runs "manage.py rotate_feedback_keys", then drops the old.
 # Without keys, development derives one from SECRET_KEY; production ("check --deploy") refuses.
-INSTALLED_APPS.append("rightsmonitor.feedback")
 FEEDBACK_KEYS = envlist("FEEDBACK_KEYS", "")
 FEEDBACK_DEVELOPMENT_KEY = not FEEDBACK_KEYS and DEBUG
 if FEEDBACK_DEVELOPMENT_KEY:
@@ -378,16 +379,13 @@ FEEDBACK_SUBMISSIONS_PER_HOUR = envint("FEEDBACK_SUBMISSIONS_PER_HOUR", 5)  # pe
 FEEDBACK_FAILED_CHECKS_PER_HOUR = envint("FEEDBACK_FAILED_CHECKS_PER_HOUR", 10)  # per address
 # Behind a proxy the client's address is the last one the proxy appended to X-Forwarded-For.
 FEEDBACK_TRUST_X_FORWARDED_FOR = SECURE_PROXY_SSL_HEADER is not None
-# --- end feedback (issue 9) ---
 
-# --- participation (issue 9) ---
+# --- participation ---
 # Civil society comments, shadow ratings, consultations (rightsmonitor/participation).
-INSTALLED_APPS.append("rightsmonitor.participation")
 PARTICIPATION_COMMENT_MAX_CHARS = envint("PARTICIPATION_COMMENT_MAX_CHARS", 5000)
 PARTICIPATION_COMMENTS_PER_HOUR = envint("PARTICIPATION_COMMENTS_PER_HOUR", 10)  # per member
 # Organisation applications per client address and hour:
 PARTICIPATION_APPLICATIONS_PER_HOUR = envint("PARTICIPATION_APPLICATIONS_PER_HOUR", 5)
-# --- end participation (issue 9) ---
 
 LOGGING = {
     "version": 1,

@@ -19,11 +19,10 @@ urlpatterns += i18n_patterns(
     path("indicators/", include("rightsmonitor.indicators.urls")),
     path("recommendations/", include("rightsmonitor.recommendations.urls")),
     path("api-tokens/", include("rightsmonitor.api.page_urls")),
-    # participation (issue 9)
+    # participation
     path("participation/", include("rightsmonitor.participation.urls")),
-    # feedback (issue 9)
+    # feedback
     path("feedback/", include("rightsmonitor.feedback.urls")),
-    # end feedback (issue 9)
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     prefix_default_language=False,

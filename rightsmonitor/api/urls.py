@@ -17,10 +17,9 @@ router.register("periods", reporting.ReportingPeriodViewSet, basename="period")
 router.register("indicators", indicators.IndicatorViewSet, basename="indicator")
 router.register("observations", indicators.ObservationViewSet, basename="observation")
 router.register("recommendations", recommendations.RecommendationViewSet, basename="recommendation")
-# participation (issue 9)
+# participation
 router.register("comments", participation.CommentViewSet, basename="comment")
 router.register("shadow-ratings", participation.ShadowRatingViewSet, basename="shadow-rating")
-# end participation (issue 9)
 
 v1: list[URLPattern | URLResolver] = [
     path("", include(router.urls)),

@@ -201,7 +201,7 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "v1:recommendation-reject-suggestion": POST_ONLY,
     # Without ?action= the staff get a field error.
     "v1:action-recommendation-suggestions": (403, 403, 403, 400, 400),
-    # feedback (issue 9): the coordinator is assigned to the walk's plan, the administrator
+    # feedback: the coordinator is assigned to the walk's plan, the administrator
     # to nothing (administrators manage assignments and read no case unless assigned).
     "feedback:submit": OPEN,
     "feedback:check": OPEN,
@@ -214,8 +214,7 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "feedback:assignments": (302, 403, 403, 403, 200),
     "feedback:assignment_remove": STAFF_POST_ONLY,
     "feedback:access_log": (302, 403, 403, 403, 200),
-    # end feedback (issue 9)
-    # participation (issue 9)
+    # participation
     "participation:register": OPEN,
     "participation:register_sent": OPEN,
     "participation:applications": STAFF,
@@ -245,7 +244,6 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "v1:pending-comment-detail": NOT_FOUND,  # awaiting moderation: not in the API
     "v1:shadow-rating-list": OPEN,
     "v1:shadow-rating-detail": OPEN,
-    # end participation (issue 9)
 }
 
 # URL names that are not pages of ours: format-suffix twins, media in DEBUG, admin's own views.
@@ -316,14 +314,13 @@ def world(db, administrator, coordinator, focal_point_mia, ngo_member) -> dict[s
     draft_observation = add_observation(
         indicators, indicators.women_mps, "2023", "KZ", {}, "20", state=ObservationState.DRAFT
     )
-    # feedback (issue 9)
+    # feedback
     from rightsmonitor.feedback.actions import submit_case
     from rightsmonitor.feedback.models import AreaAssignment
 
     feedback_case = submit_case(kind="complaint", plan=plan, section=section, content="Walk").case
     feedback_assignment = AreaAssignment.objects.create(user=coordinator, plan=plan)
-    # end feedback (issue 9)
-    # participation (issue 9)
+    # participation
     from rightsmonitor.participation import actions as participation
 
     participation.accredit_organisation(ngo_member.organisation, by=coordinator)
@@ -361,11 +358,10 @@ def world(db, administrator, coordinator, focal_point_mia, ngo_member) -> dict[s
     }
     participation.moderate(participation_objects["public_comment"], "publish", by=coordinator)
     participation.consultation_step(participation_objects["consultation"], "open", by=coordinator)
-    # end participation (issue 9)
     return {
-        "feedback_case": feedback_case,  # feedback (issue 9)
-        "feedback_assignment": feedback_assignment,  # feedback (issue 9)
-        **participation_objects,  # participation (issue 9)
+        "feedback_case": feedback_case,  # feedback
+        "feedback_assignment": feedback_assignment,  # feedback
+        **participation_objects,  # participation
         "published": published,
         "draft_assessment": draft_assessment,
         "period": period,
@@ -515,7 +511,7 @@ def _url(name: str, w: dict) -> str:  # type: ignore[type-arg]
             },
         }
     )
-    # feedback (issue 9) (args)
+    # feedback (args)
     feedback_case = {"pk": w["feedback_case"].pk}
     args.update(
         {
@@ -527,8 +523,7 @@ def _url(name: str, w: dict) -> str:  # type: ignore[type-arg]
             "feedback:assignment_remove": {"pk": w["feedback_assignment"].pk},
         }
     )
-    # end feedback (issue 9) (args)
-    # participation (issue 9) (args)
+    # participation (args)
     args.update(
         {
             "participation:decide_application": {"pk": w["application"].pk, "name": "approve"},
@@ -557,7 +552,6 @@ def _url(name: str, w: dict) -> str:  # type: ignore[type-arg]
             "v1:shadow-rating-detail": {"pk": w["rating"].pk},
         }
     )
-    # end participation (issue 9) (args)
     for plan_page in (
         "plan_edit",
         "plan_history",
@@ -571,7 +565,7 @@ def _url(name: str, w: dict) -> str:  # type: ignore[type-arg]
     kwargs = args.get(name, {})
     real_name = name.replace("draft-", "").replace("-valid", "")
     real_name = real_name.replace("hidden-", "").replace("gpo-", "")
-    real_name = real_name.replace("pending-", "")  # participation (issue 9)
+    real_name = real_name.replace("pending-", "")  # participation
     return reverse(real_name, kwargs=kwargs)
 
 
@@ -606,7 +600,7 @@ POSTED: dict[str, tuple[dict[str, str], tuple[int, ...]]] = {
     "recommendations:unlink": ({}, (302, 403, 403, 302, 404)),
     "recommendations:accept": ({}, (302, 403, 403, 302, 302)),
     "recommendations:reject": ({}, (302, 403, 403, 302, 302)),
-    # feedback (issue 9): an empty form is a 400 for everyone; the coordinator answers and
+    # feedback: an empty form is a 400 for everyone; the coordinator answers and
     # closes the case of their plan, the unassigned administrator cannot find it.
     "feedback:submit": ({}, (400, 400, 400, 400, 400)),
     "feedback:check": ({}, (400, 400, 400, 400, 400)),
@@ -614,14 +608,12 @@ POSTED: dict[str, tuple[dict[str, str], tuple[int, ...]]] = {
     "feedback:case_transition": ({}, (302, 403, 403, 302, 404)),
     "feedback:assignments": ({}, (302, 403, 403, 403, 400)),
     "feedback:assignment_remove": ({}, (302, 403, 403, 403, 302)),
-    # end feedback (issue 9)
-    # participation (issue 9): a second decision is refused with a message (302).
+    # participation: a second decision is refused with a message (302).
     "participation:decide_application": ({}, (302, 403, 403, 302, 302)),
     "participation:accredit": ({}, (302, 403, 403, 302, 302)),
     "participation:moderate": ({}, (302, 403, 403, 302, 302)),
     "participation:consultation_step": ({}, (302, 403, 403, 302, 302)),
     "participation:reply": ({"body": "Answer"}, (302, 403, 302, 302, 302)),  # MIA leads it
-    # end participation (issue 9)
 }
 
 

@@ -18,7 +18,7 @@ from rightsmonitor.accounts.models import Organisation, User
 from rightsmonitor.assessments.demo import DEMO_ASSESSMENT_FILE, load_demo_assessment
 from rightsmonitor.indicators.catalogue import CatalogueError
 from rightsmonitor.indicators.demo import load_demo_indicators
-from rightsmonitor.participation.demo import load_demo_participation  # participation (issue 9)
+from rightsmonitor.participation.demo import load_demo_participation
 from rightsmonitor.plans.document import PlanDocumentError, load_plan_document, read_document
 from rightsmonitor.plans.models import Agency, Plan
 from rightsmonitor.portal import search
@@ -84,21 +84,19 @@ class Command(BaseCommand):
             except CatalogueError as exc:
                 raise CommandError(str(exc)) from exc
             recommendation_count = load_demo_recommendations(plan, coordinator=coordinator)
-            # participation (issue 9): before the assessment, which then shows the ratings.
+            # Civil society ratings before the assessment, which then shows them.
             load_demo_participation(plan, coordinator=coordinator)
-            # end participation (issue 9)
             try:
                 load_demo_assessment(plan, coordinator=coordinator)
             except (ObjectDoesNotExist, ValidationError) as exc:
                 raise CommandError(f"{DEMO_ASSESSMENT_FILE}: {exc}") from exc
-            # feedback (issue 9): the demo coordinator reads the confidential feedback about the
+            # The demo coordinator reads the confidential feedback about the
             # demo plan and the general feedback, assigned by the demo administrator.
             from rightsmonitor.feedback.actions import add_assignment
 
             administrator = User.objects.get(email="admin@demo.rightsmonitor.org")
             add_assignment(user=coordinator, plan=plan, section=None, by=administrator)
             add_assignment(user=coordinator, plan=None, section=None, by=administrator)
-            # end feedback (issue 9)
         # The recommendations are saved in bulk, which the search's receivers do not see.
         search.refresh()
         self.stdout.write(
