@@ -46,9 +46,12 @@ from rightsmonitor.plans.agency_list import AgencyMention, format_agency_list
 from rightsmonitor.plans.models import Action, ActionAgency, Agency
 from rightsmonitor.recommendations.access import links_for_user, recommendations_for_user
 from rightsmonitor.recommendations.models import Recommendation, RecommendationCountry
-from rightsmonitor.recommendations.queries import RecommendationFilter
+from rightsmonitor.recommendations.queries import (
+    RecommendationFilter,
+    filter_data,
+    newest_first,
+)
 from rightsmonitor.recommendations.status import RecommendationStatus, linked_statuses
-from rightsmonitor.recommendations.views import _filter_data, _newest_first
 from rightsmonitor.reporting.access import reports_for_user
 from rightsmonitor.reporting.models import ImplementationStatus, ProgressReport
 from rightsmonitor.reporting.workflow import ReportState
@@ -437,7 +440,7 @@ OBSERVATION_COLUMNS = (
 
 
 def _recommendation_rows(recommendations: QuerySet[Any], user: Any) -> Iterator[Row]:
-    values = _newest_first(recommendations).values_list(
+    values = newest_first(recommendations).values_list(
         "pk", "symbol", "paragraph", "body__code", "body__mechanism", "annotation_type",
         "language", "text", "document_date", "session", "cycle", "recommending_states",
         "position",
@@ -621,7 +624,7 @@ DATASETS: dict[str, Dataset] = {
             recommendations_for_user,
             _recommendation_rows,
             filterset=RecommendationFilter,
-            filter_data=_filter_data,
+            filter_data=filter_data,
             api="v1:recommendation-list",
             page="recommendations:search",
         ),
@@ -635,7 +638,7 @@ DATASETS: dict[str, Dataset] = {
             filterset=RecommendationFilter,
             filter_source=recommendations_for_user,
             filter_path="recommendation",
-            filter_data=_filter_data,
+            filter_data=filter_data,
         ),
     )
 }

@@ -33,7 +33,8 @@ from django.utils.translation import gettext_lazy as _
 
 from rightsmonitor.assessments.access import assessments_for_user
 from rightsmonitor.assessments.models import Assessment, SectionComment
-from rightsmonitor.core.fulltext import WORD, FullTextIndex, Query, highlight, stem
+from rightsmonitor.core.facets import Facet, FacetValue
+from rightsmonitor.core.fulltext import WORD, FullTextIndex, Query, highlight, matches
 from rightsmonitor.core.translation import fallback_order, language_codes, translated_names
 from rightsmonitor.indicators.access import indicators_for_user
 from rightsmonitor.indicators.models import Indicator
@@ -47,7 +48,7 @@ from rightsmonitor.recommendations.models import (
     Recommendation,
     RecommendationLink,
 )
-from rightsmonitor.recommendations.queries import FACET_LIMIT, Facet, FacetValue
+from rightsmonitor.recommendations.queries import FACET_LIMIT
 from rightsmonitor.recommendations.status import RecommendationStatus, linked_statuses
 from rightsmonitor.reporting.access import reports_for_user
 from rightsmonitor.reporting.models import ActionMonitoring, ImplementationStatus, ProgressReport
@@ -569,7 +570,7 @@ def snippet(text: str, stems: set[str], size: int = SNIPPET) -> list[tuple[str, 
     start = 0
     if stems and len(text) > size:
         for match in WORD.finditer(text):
-            if stem(match.group(0).lower().replace("ё", "е")) in stems:
+            if matches(match.group(0).lower().replace("ё", "е"), stems):
                 start = max(0, match.start() - size // 4)
                 break
     window = text[start : start + size]
@@ -669,30 +670,29 @@ def facets(
             for row in rows.order_by("-n", column)
         ]
 
+    def named(name: str, label: str, rows: QuerySet[Any], key: str, text: str) -> Facet:
+        """Values named in each language (``<text>_<lang>``), those keeping most first."""
+        counted = (
+            rows.values(key, *translated_names(text))
+            .annotate(n=Count("pk"))
+            .order_by("-n", key)[:FACET_LIMIT]
+        )
+        return Facet(
+            name,
+            label,
+            [value(name, r[key], _translated(r, text) or r[key], r["n"]) for r in counted],
+        )
+
     result = [
-        Facet("kind", str(_("Type of content")), by_column("kind", "kind", dict(Kind.choices)))
-    ]
-    plans = (
-        documents.filter(plan__isnull=False)
-        .values("plan__code", *translated_names("plan__title"))
-        .annotate(n=Count("pk"))
-        .order_by("-n", "plan__code")[:FACET_LIMIT]
-    )
-    result.append(
-        Facet(
+        Facet("kind", str(_("Type of content")), by_column("kind", "kind", dict(Kind.choices))),
+        named(
             "plan",
             str(_("Plan")),
-            [
-                value(
-                    "plan",
-                    r["plan__code"],
-                    _translated(r, "plan__title") or r["plan__code"],
-                    r["n"],
-                )
-                for r in plans
-            ],
-        )
-    )
+            documents.filter(plan__isnull=False),
+            "plan__code",
+            "plan__title",
+        ),
+    ]
     if selected.get("plan"):  # section numbers mean something within one plan only
         sections = (
             documents.filter(section__isnull=False)
@@ -715,25 +715,13 @@ def facets(
                 ],
             )
         )
-    agencies = (
-        SearchDocument.agencies.through.objects.filter(searchdocument_id__in=ids)
-        .values("agency__abbreviation", *translated_names("agency__name"))
-        .annotate(n=Count("pk"))
-        .order_by("-n", "agency__abbreviation")[:FACET_LIMIT]
-    )
     result.append(
-        Facet(
+        named(
             "agency",
             str(_("Agency")),
-            [
-                value(
-                    "agency",
-                    r["agency__abbreviation"],
-                    _translated(r, "agency__name") or r["agency__abbreviation"],
-                    r["n"],
-                )
-                for r in agencies
-            ],
+            SearchDocument.agencies.through.objects.filter(searchdocument_id__in=ids),
+            "agency__abbreviation",
+            "agency__name",
         )
     )
     result.append(
@@ -743,25 +731,13 @@ def facets(
         ("theme", _("Theme"), SearchDocument.themes.through),
         ("affected", _("Affected persons"), SearchDocument.affected_persons.through),
     ):
-        themes = (
-            through.objects.filter(searchdocument_id__in=ids)
-            .values("theme__key", *translated_names("theme__name"))
-            .annotate(n=Count("pk"))
-            .order_by("-n", "theme__key")[:FACET_LIMIT]
-        )
         result.append(
-            Facet(
+            named(
                 name,
                 str(label),
-                [
-                    value(
-                        name,
-                        r["theme__key"],
-                        _translated(r, "theme__name") or r["theme__key"],
-                        r["n"],
-                    )
-                    for r in themes
-                ],
+                through.objects.filter(searchdocument_id__in=ids),
+                "theme__key",
+                "theme__name",
             )
         )
     result.append(

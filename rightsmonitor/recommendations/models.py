@@ -173,6 +173,22 @@ class Recommendation(VersionedModel):
             models.Index(fields=["position"]),
             models.Index(fields=["document_date"]),
             models.Index(fields=["symbol", "text_key"]),
+            # The search's facets of the recommendation's own columns are grouped in one pass
+            # over this index rather than over the rows, whose texts make them long
+            # (queries.facets); the ids of a page of results filtered by these columns are
+            # sorted from it too (views.search).
+            models.Index(
+                fields=[
+                    "body",
+                    "position",
+                    "annotation_type",
+                    "document_date",
+                    "symbol",
+                    "paragraph",
+                    "id",
+                ],
+                name="recommendation_facets",
+            ),
         ]
         verbose_name = _("recommendation")
         verbose_name_plural = _("recommendations")

@@ -1,22 +1,26 @@
 """Faceted search over recommendations, shared by the search page, the API and the exports.
 
 ``RecommendationFilter`` reads the query string (so the page, the API schema and a shared link
-mean the same thing); ``facets()`` counts, for the filtered set, how many recommendations each
-value of each facet would keep. Every count is one grouped query, whatever the number of rows.
+mean the same thing; ``selected_facets`` and ``filter_data`` read its facet parameters however
+they were written); ``facets()`` counts, for the filtered set, how many recommendations each
+value of each facet would keep, in two grouped queries whatever the number of rows
+(docs/decisions/0010).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import django_filters
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractYear
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from rightsmonitor.core.facets import Facet, FacetValue
 from rightsmonitor.core.fulltext import Query
 from rightsmonitor.plans.access import plans_for_user
 from rightsmonitor.plans.models import Action, Theme
@@ -38,6 +42,11 @@ from rightsmonitor.recommendations.status import (
 )
 
 FACET_LIMIT = 30  # values listed per facet, most frequent first
+# How the search's parameters repeat: several values as repeated keys, as one comma-separated
+# value (both are read; links are written with repeated keys), or one value.
+REPEATED = ("mechanism", "position")
+LISTED = ("body", "theme", "affected", "sdg", "country")
+SINGLE = ("year", "status", "linked", "type")
 
 
 class RecommendationFilter(django_filters.FilterSet):
@@ -46,13 +55,20 @@ class RecommendationFilter(django_filters.FilterSet):
         label=_("Words"),
         help_text=_('Every word must occur; "quoted words" as a phrase.'),
     )
+    # distinct=False: a recommendation has one body and one position, so these filters cannot
+    # repeat a row, and DISTINCT over every column makes each count sort the whole set.
     mechanism = django_filters.MultipleChoiceFilter(
-        field_name="body__mechanism", choices=Mechanism.choices, label=_("Mechanism")
+        field_name="body__mechanism",
+        choices=Mechanism.choices,
+        label=_("Mechanism"),
+        distinct=False,
     )
     body = django_filters.CharFilter(method="filter_body", label=_("Body"))
     theme = django_filters.CharFilter(method="filter_theme", label=_("Theme"))
     affected = django_filters.CharFilter(method="filter_affected", label=_("Affected persons"))
-    position = django_filters.MultipleChoiceFilter(choices=Position.choices, label=_("Position"))
+    position = django_filters.MultipleChoiceFilter(
+        choices=Position.choices, label=_("Position"), distinct=False
+    )
     sdg = django_filters.CharFilter(method="filter_sdg", label=_("SDG target"))
     country = django_filters.CharFilter(method="filter_country", label=_("Country concerned"))
     type = django_filters.CharFilter(field_name="annotation_type", label=_("Type"))
@@ -84,9 +100,9 @@ class RecommendationFilter(django_filters.FilterSet):
         return queryset.filter(RECOMMENDATION_INDEX.filter_q(query))
 
     def _through(self, queryset: QuerySet[Any], through: Any, **lookup: Any) -> QuerySet[Any]:
-        return queryset.filter(
-            Exists(through.objects.filter(recommendation_id=OuterRef("pk"), **lookup))
-        )
+        # ``pk IN (the ids the value's rows name)``: read from the value's index, where a
+        # correlated EXISTS would be tried for every recommendation.
+        return queryset.filter(pk__in=through.objects.filter(**lookup).values("recommendation_id"))
 
     def filter_body(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return queryset.filter(body__code__in=_values(value))
@@ -145,159 +161,272 @@ def _values(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-@dataclass(frozen=True)
-class FacetValue:
-    value: str
-    label: str
-    count: int
-    selected: bool
+def selected_facets(query: QueryDict) -> dict[str, Sequence[str]]:
+    """{parameter: chosen values} of the facet parameters, however they were written."""
+    chosen: dict[str, Sequence[str]] = {}
+    for name in REPEATED:
+        values = [value for value in query.getlist(name) if value]
+        if values:
+            chosen[name] = list(dict.fromkeys(values))
+    for name in LISTED:
+        values = [v.strip() for value in query.getlist(name) for v in value.split(",")]
+        if any(values):
+            chosen[name] = list(dict.fromkeys(value for value in values if value))
+    for name in SINGLE:
+        value = query.get(name, "")
+        if value:
+            chosen[name] = [value]
+    return chosen
 
 
-@dataclass(frozen=True)
-class Facet:
-    name: str  # the query parameter
-    label: str
-    values: list[FacetValue]
+def filter_data(query: QueryDict) -> QueryDict:
+    """The query string as ``RecommendationFilter`` reads it: listed values comma-joined."""
+    data = query.copy()
+    chosen = selected_facets(query)
+    for name in LISTED:
+        values = chosen.get(name)
+        if values:
+            data.setlist(name, [",".join(values)])
+    return data
+
+
+def newest_first(queryset: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
+    """Newest document first; undated ones last on every database (PostgreSQL would sort NULL
+    first)."""
+    return queryset.order_by(F("document_date").desc(nulls_last=True), "symbol", "paragraph", "pk")
+
+
+class DateYear(ExtractYear):
+    """The year of a date. On SQLite it is read from the stored text (YYYY-MM-DD): there
+    ``ExtractYear`` calls a Python function for every row."""
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        sql, params = compiler.compile(self.lhs)
+        return f"CAST(substr({sql}, 1, 4) AS integer)", params
 
 
 def facets(
-    queryset: QuerySet[Recommendation], selected: dict[str, Sequence[str]], *, user: Any
+    queryset: QuerySet[Recommendation], selected: Mapping[str, Sequence[str]], *, user: Any
 ) -> list[Facet]:
     """Counts of each facet's values within ``queryset`` (the filtered recommendations); the
-    status facet counts only links to plans ``user`` may see."""
-    ids = queryset.order_by().values("pk")
+    status facet counts only links to plans ``user`` may see.
+
+    Two grouped queries whatever the filters, besides the names of what they count: one over
+    the recommendations' own columns (mechanism, body, position, year, type: read from the
+    ``recommendation_facets`` index, and within the filtered query itself, whose filters keep
+    one row per recommendation), and one statement for the other tables (themes, affected
+    persons, SDG targets, countries, visible links), in which the filtered ids are found once.
+    Without a filter every table is grouped whole.
+    """
+    filtered = bool(queryset.query.where)
 
     def chosen(name: str, value: str) -> bool:
         return value in selected.get(name, ())
 
-    def grouped(rows: Any, key: str, label: Any, name: str) -> list[FacetValue]:
-        return [
-            FacetValue(str(row[key]), str(label(row)), row["n"], chosen(name, str(row[key])))
-            for row in rows
-            if row[key] not in (None, "")
-        ]
+    def ranked(counts: Mapping[Any, int], limit: int | None = None) -> list[tuple[Any, int]]:
+        # Most frequent first; ties in a stable order (by value).
+        order = sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))
+        return order[:limit] if limit else order
+
+    own = _own_counts(queryset, filtered=filtered)
+    statuses = linked_statuses(user=user)
+    many, linked_here = _many_counts(queryset, filtered=filtered, user=user)
+    if not filtered:
+        linked_here = set(statuses)
+    bodies = Body.objects.in_bulk(list(own["body"]))
+    themes = Theme.objects.in_bulk([*many["theme"], *many["affected"]])
+    targets = SdgTarget.objects.in_bulk(list(many["sdg"]))
+    by_mechanism: dict[str, int] = {}
+    by_code: dict[str, int] = {}
+    for pk, n in own["body"].items():
+        body = bodies[pk]
+        by_mechanism[body.mechanism] = by_mechanism.get(body.mechanism, 0) + n
+        by_code[body.code] = by_code.get(body.code, 0) + n
 
     result: list[Facet] = []
     mechanisms: dict[str, str] = {value: str(label) for value, label in Mechanism.choices}
-    rows: Any = (
-        Recommendation.objects.filter(pk__in=ids)
-        .values("body__mechanism")
-        .annotate(n=Count("pk"))
-        .order_by("-n")
-    )
     result.append(
         Facet(
             "mechanism",
             str(_("Mechanism")),
-            grouped(
-                rows,
-                "body__mechanism",
-                lambda r: mechanisms.get(r["body__mechanism"], ""),
-                "mechanism",
-            ),
+            [
+                FacetValue(value, mechanisms.get(value, ""), n, chosen("mechanism", value))
+                for value, n in ranked(by_mechanism)
+                if value
+            ],
         )
-    )
-    bodies = (
-        Body.objects.filter(recommendations__in=ids)
-        .annotate(n=Count("recommendations"))
-        .order_by("-n", "code")[:FACET_LIMIT]
     )
     result.append(
         Facet(
             "body",
             str(_("Body")),
-            [FacetValue(b.code, b.code, b.n, chosen("body", b.code)) for b in bodies],
+            [
+                FacetValue(code, code, n, chosen("body", code))
+                for code, n in ranked(by_code, FACET_LIMIT)
+            ],
         )
     )
-    for name, label, through in (
-        ("theme", _("Theme"), Recommendation.themes.through),
-        ("affected", _("Affected persons"), Recommendation.affected_persons.through),
-    ):
-        counts = (
-            through.objects.filter(recommendation_id__in=ids)
-            .values("theme_id")
-            .annotate(n=Count("pk"))
-            .order_by("-n")[:FACET_LIMIT]
-        )
-        counted = {row["theme_id"]: row["n"] for row in counts}
-        themes = Theme.objects.in_bulk(list(counted))
-        result.append(
-            Facet(
-                name,
-                str(label),
-                [
-                    FacetValue(themes[pk].key, str(themes[pk]), n, chosen(name, themes[pk].key))
-                    for pk, n in counted.items()
-                    if pk in themes
-                ],
-            )
-        )
+    for name, label in (("theme", _("Theme")), ("affected", _("Affected persons"))):
+        values = []
+        for pk, n in ranked(many[name], FACET_LIMIT):
+            if pk in themes:
+                key = themes[pk].key
+                values.append(FacetValue(key, str(themes[pk]), n, chosen(name, key)))
+        result.append(Facet(name, str(label), values))
     positions: dict[str, str] = {value: str(label) for value, label in Position.choices}
-    rows = (
-        Recommendation.objects.filter(pk__in=ids)
-        .values("position")
-        .annotate(n=Count("pk"))
-        .order_by("-n")
-    )
     result.append(
         Facet(
             "position",
             str(_("Position")),
-            grouped(rows, "position", lambda r: positions.get(r["position"], ""), "position"),
+            [
+                FacetValue(value, positions.get(value, ""), n, chosen("position", value))
+                for value, n in ranked(own["position"])
+            ],
         )
     )
-    sdg_counts = (
-        Recommendation.sdg_targets.through.objects.filter(recommendation_id__in=ids)
-        .values("sdgtarget_id")
-        .annotate(n=Count("pk"))
-        .order_by("-n")[:FACET_LIMIT]
-    )
-    counted = {row["sdgtarget_id"]: row["n"] for row in sdg_counts}
-    targets = SdgTarget.objects.in_bulk(list(counted))
     result.append(
         Facet(
             "sdg",
             str(_("SDG target")),
             [
                 FacetValue(targets[pk].code, str(targets[pk]), n, chosen("sdg", targets[pk].code))
-                for pk, n in counted.items()
+                for pk, n in ranked(many["sdg"], FACET_LIMIT)
                 if pk in targets
             ],
         )
-    )
-    rows = (
-        RecommendationCountry.objects.filter(recommendation_id__in=ids)
-        .values("country")
-        .annotate(n=Count("pk"))
-        .order_by("-n")[:FACET_LIMIT]
     )
     result.append(
         Facet(
             "country",
             str(_("Country concerned")),
-            grouped(rows, "country", lambda r: _country(r["country"]), "country"),
+            [
+                FacetValue(code, _country(code), n, chosen("country", code))
+                for code, n in ranked(many["country"], FACET_LIMIT)
+                if code
+            ],
         )
     )
-    rows = (
-        Recommendation.objects.filter(pk__in=ids, document_date__isnull=False)
-        .annotate(year=ExtractYear("document_date"))
-        .values("year")
-        .annotate(n=Count("pk"))
-        .order_by("-year")[:FACET_LIMIT]
+    newest_years = sorted(own["year"].items(), reverse=True)[:FACET_LIMIT]
+    result.append(
+        Facet(
+            "year",
+            str(_("Year")),
+            [
+                FacetValue(str(year), str(year), n, chosen("year", str(year)))
+                for year, n in newest_years
+            ],
+        )
     )
-    result.append(Facet("year", str(_("Year")), grouped(rows, "year", lambda r: r["year"], "year")))
-    rows = (
-        Recommendation.objects.filter(pk__in=ids)
-        .values("annotation_type")
-        .annotate(n=Count("pk"))
-        .order_by("-n")[:FACET_LIMIT]
-    )
-    types = grouped(rows, "annotation_type", lambda r: r["annotation_type"], "type")
+    types = [
+        FacetValue(value, value, n, chosen("type", value))
+        for value, n in ranked(own["type"], FACET_LIMIT)
+    ]
     if len(types) > 1 or selected.get("type"):
         # One type for every row (the usual case) tells nobody anything.
         result.append(Facet("type", str(_("Type")), types))
-    result.append(_status_facet(queryset, selected, user=user))
+    total = sum(own["total"].values())
+    result.append(_status_facet(statuses, linked_here, selected, total=total))
     return [facet for facet in result if facet.values]
+
+
+def _own_counts(queryset: QuerySet[Recommendation], *, filtered: bool) -> dict[str, dict[Any, int]]:
+    """{"body"|"position"|"type"|"year": {value: count}, "total": {None: count}}."""
+    own: dict[str, dict[Any, int]] = {
+        name: {} for name in ("body", "position", "type", "year", "total")
+    }
+    columns = ("body_id", "position", "annotation_type")
+    day_rows: list[Any] = []
+    if filtered:
+        # One pass over the filtered rows.
+        grouped: Any = queryset.order_by().values(*columns, year=DateYear("document_date"))
+        rows = list(grouped.annotate(n=Count("*")))
+    else:
+        # Everything: the own columns grouped as their index is read, without sorting, and
+        # the dates (a few thousand) from theirs. Grouping by the year would sort every row.
+        rows = list(queryset.order_by().values(*columns).annotate(n=Count("*")))
+        day_rows = list(
+            queryset.order_by()
+            .filter(document_date__isnull=False)
+            .values("document_date")
+            .annotate(n=Count("*"))
+        )
+    for row in rows:
+        own["total"][None] = own["total"].get(None, 0) + row["n"]
+        for name, key in (
+            ("body", row["body_id"]),
+            ("position", row["position"]),
+            ("type", row["annotation_type"]),
+            ("year", row.get("year")),
+        ):
+            if key not in (None, ""):
+                own[name][key] = own[name].get(key, 0) + row["n"]
+    for row in day_rows:
+        year = row["document_date"].year
+        own["year"][year] = own["year"].get(year, 0) + row["n"]
+    return own
+
+
+# The facets read from other tables: (facet, table's model, the column counted).
+MANY_FACETS: tuple[tuple[str, Any, str], ...] = (
+    ("theme", Recommendation.themes.through, "theme_id"),
+    ("affected", Recommendation.affected_persons.through, "theme_id"),
+    ("sdg", Recommendation.sdg_targets.through, "sdgtarget_id"),
+    ("country", RecommendationCountry, "country"),
+)
+
+
+def _many_counts(
+    queryset: QuerySet[Recommendation], *, filtered: bool, user: Any
+) -> tuple[dict[str, dict[Any, int]], set[int]]:
+    """({facet: {value: count}} of ``MANY_FACETS`` within ``queryset``, and the ids in it linked
+    to an action ``user`` may see (only when ``filtered``)), in one statement.
+
+    The grouped counts are joined by UNION ALL; with filters, the filtered ids are a common
+    table expression that both databases materialise once, as it is read more than once (a
+    subquery per count would run the filters, e.g. a word search, again for each).
+    """
+    quote = connection.ops.quote_name
+    parts: list[str] = []
+    params: list[Any] = []
+    if filtered:
+        ids_sql, ids_params = queryset.order_by().values("pk").query.sql_with_params()
+        prefix = f"WITH filtered_ids (id) AS ({ids_sql}) "
+        params += ids_params
+    else:
+        prefix = ""
+    # From the ids to each table's (recommendation, value) index. SQLite's planner, without
+    # statistics, would rather read a whole table in value order: CROSS JOIN keeps the order
+    # written there (PostgreSQL has statistics, and no ON clause after CROSS JOIN).
+    join_ids = "filtered_ids CROSS JOIN" if connection.vendor == "sqlite" else "filtered_ids JOIN"
+    for name, model, column in MANY_FACETS:
+        table = quote(model._meta.db_table)
+        counted = f"t.{quote(column)}"
+        owner = f"t.{quote(model._meta.get_field('recommendation').column)}"
+        source = f"{join_ids} {table} t ON filtered_ids.id = {owner}" if filtered else f"{table} t"
+        # Names from the models and compiled querysets only; the values are parameters.
+        parts.append(
+            f"SELECT '{name}', CAST({counted} AS text), COUNT(*) FROM {source} "  # noqa: S608
+            f"GROUP BY {counted}"
+        )
+    if filtered:
+        links_sql, links_params = (
+            visible_links(user).order_by().values("recommendation_id").query.sql_with_params()
+        )
+        parts.append(
+            "SELECT 'linked', CAST(filtered_ids.id AS text), 1 FROM filtered_ids "  # noqa: S608
+            f"WHERE filtered_ids.id IN ({links_sql})"
+        )
+        params += links_params
+    counts: dict[str, dict[Any, int]] = {name: {} for name, _model, _column in MANY_FACETS}
+    linked: set[int] = set()
+    with connection.cursor() as cursor:
+        cursor.execute(prefix + " UNION ALL ".join(parts), params)
+        for facet, value, n in cursor.fetchall():
+            if facet == "linked":
+                linked.add(int(value))
+            elif value is not None:
+                counts[facet][value if facet == "country" else int(value)] = n
+    return counts, linked
 
 
 def _country(code: str) -> str:
@@ -305,11 +434,14 @@ def _country(code: str) -> str:
 
 
 def _status_facet(
-    queryset: QuerySet[Recommendation], selected: dict[str, Sequence[str]], *, user: Any
+    statuses: Mapping[int, str],
+    linked_here: set[int],
+    selected: Mapping[str, Sequence[str]],
+    *,
+    total: int,
 ) -> Facet:
-    total = queryset.count()
-    statuses = linked_statuses(user=user)
-    linked_here = set(queryset.filter(pk__in=list(statuses)).values_list("pk", flat=True))
+    """The derived statuses of the ``total`` recommendations counted, of which
+    ``linked_here`` have a visible link (their status in ``statuses``)."""
     counts: dict[str, int] = {RecommendationStatus.NOT_COVERED: total - len(linked_here)}
     for pk in linked_here:
         counts[statuses[pk]] = counts.get(statuses[pk], 0) + 1

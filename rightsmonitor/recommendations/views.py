@@ -20,8 +20,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count, F, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,6 +31,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from rightsmonitor.core.facets import (
+    Chosen,
+    Facet,
+    FacetGroup,
+    FacetValue,
+    has_blank_values,
+    without_blanks,
+)
 from rightsmonitor.core.fulltext import Query, highlight
 from rightsmonitor.plans.access import actions_for_user
 from rightsmonitor.plans.models import Action, Theme
@@ -45,12 +53,16 @@ from rightsmonitor.recommendations.models import (
     RecommendationLink,
 )
 from rightsmonitor.recommendations.queries import (
-    Facet,
-    FacetValue,
+    LISTED,
+    REPEATED,
+    SINGLE,
     RecommendationFilter,
     coverage_by,
     facets,
+    filter_data,
     linked_for_action,
+    newest_first,
+    selected_facets,
 )
 from rightsmonitor.recommendations.status import RecommendationStatus, linked_statuses
 
@@ -58,11 +70,6 @@ PAGE_SIZE = 25
 UNLINKED_SHOWN = 50
 UNANSWERED_SHOWN = 100
 RECENT_RUNS = 20
-# How the search page's parameters repeat: several values as repeated keys, as one
-# comma-separated value (both are read; links are written with repeated keys), or one value.
-REPEATED = ("mechanism", "position")
-LISTED = ("body", "theme", "affected", "sdg", "country")
-SINGLE = ("year", "status", "linked", "type")
 FACET_ORDER = (
     "mechanism",
     "body",
@@ -88,11 +95,6 @@ EXPORTS = {
 }
 
 
-def _newest_first(queryset: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
-    # Undated recommendations last on every database (PostgreSQL sorts NULL first otherwise).
-    return queryset.order_by(F("document_date").desc(nulls_last=True), "symbol", "paragraph", "pk")
-
-
 def _require_manager(request: HttpRequest) -> None:
     access.require_manage(request.user)
 
@@ -109,48 +111,6 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 # The query string ------------------------------------------------------------------------------
 
 
-def _selected(query: QueryDict) -> dict[str, Sequence[str]]:
-    """{parameter: chosen values} of the facet parameters, however they were written."""
-    chosen: dict[str, Sequence[str]] = {}
-    for name in REPEATED:
-        values = [value for value in query.getlist(name) if value]
-        if values:
-            chosen[name] = list(dict.fromkeys(values))
-    for name in LISTED:
-        values = [v.strip() for value in query.getlist(name) for v in value.split(",")]
-        if any(values):
-            chosen[name] = list(dict.fromkeys(value for value in values if value))
-    for name in SINGLE:
-        value = query.get(name, "")
-        if value:
-            chosen[name] = [value]
-    return chosen
-
-
-def _filter_data(query: QueryDict) -> QueryDict:
-    """The query string as ``RecommendationFilter`` reads it: listed values comma-joined."""
-    data = query.copy()
-    for name in LISTED:
-        values = _selected(query).get(name)
-        if values:
-            data.setlist(name, [",".join(values)])
-    return data
-
-
-def _has_blank_values(query: QueryDict) -> bool:
-    return any(value == "" for _name, values in query.lists() for value in values)
-
-
-def _without_blanks(query: QueryDict) -> str:
-    """The query string without empty parameters (a submitted form sends every field)."""
-    clean = QueryDict(mutable=True)
-    for name, values in query.lists():
-        kept = [value for value in values if value != ""]
-        if kept:
-            clean.setlist(name, kept)
-    return clean.urlencode()
-
-
 def _query_without(query: QueryDict, name: str, value: str | None = None) -> str:
     """The query string with one value (or every value) of ``name`` removed, and no page."""
     data = query.copy()
@@ -158,7 +118,7 @@ def _query_without(query: QueryDict, name: str, value: str | None = None) -> str
     if value is None or name not in (*REPEATED, *LISTED):
         data.pop(name, None)
     else:
-        kept = [v for v in _selected(query).get(name, []) if v != value]
+        kept = [v for v in selected_facets(query).get(name, []) if v != value]
         if kept:
             data.setlist(name, kept)
         else:
@@ -174,15 +134,6 @@ def _export_query(query: QueryDict) -> str:
 
 
 # What was chosen, in words ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Chosen:
-    """One chosen filter value, with the address of the same search without it."""
-
-    label: str
-    value: str
-    remove_query: str
 
 
 def _value_labels(selected: Mapping[str, Sequence[str]]) -> dict[tuple[str, str], str]:
@@ -245,20 +196,6 @@ def _description(chosen: Sequence[Chosen]) -> str:
 
 
 # Search ----------------------------------------------------------------------------------------
-
-
-@dataclass
-class FacetGroup:
-    """A facet as the sidebar shows it: checkboxes, or radio buttons with "any" first."""
-
-    name: str
-    label: str
-    values: list[FacetValue]
-    single: bool
-
-    @property
-    def nothing_chosen(self) -> bool:
-        return not any(value.selected for value in self.values)
 
 
 def _facet_groups(
@@ -334,31 +271,57 @@ def _results(user: Any, recommendations: Sequence[Recommendation], stems: set[st
     return results
 
 
+class _CountedPaginator(Paginator[Any]):
+    """A paginator told how many rows there are (the facets counted them already), so that
+    the filters are not run once more for the count."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @property
+    def count(self) -> int:
+        return self._count
+
+
+def _total(counted: Sequence[Facet]) -> int:
+    """How many recommendations the facets counted: each has one status, "not covered" or
+    the one derived from its links."""
+    return sum(value.count for facet in counted if facet.name == "status" for value in facet.values)
+
+
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
     """Recommendations by words and facets; every choice is in the address, to share."""
-    if _has_blank_values(request.GET):
-        query = _without_blanks(request.GET)
+    if has_blank_values(request.GET):
+        query = without_blanks(request.GET)
         return redirect(f"{reverse('recommendations:search')}{'?' if query else ''}{query}")
-    selected = _selected(request.GET)
+    selected = selected_facets(request.GET)
     filterset = RecommendationFilter(
-        _filter_data(request.GET),
+        filter_data(request.GET),
         queryset=access.recommendations_for_user(request.user),
         request=request,
     )
     found = filterset.qs
-    # What a result shows: its body and themes (``with_related`` would bring more).
-    shown = _newest_first(found).select_related("body").prefetch_related("themes")
-    paginator: Paginator[Recommendation] = Paginator(shown, PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    counted = facets(found, selected, user=request.user)
+    # The page's ids first, then their rows: sorting a large filtered set by date then moves
+    # the sort's columns only, not every row's text. What a result shows: its body and themes
+    # (``with_related`` would bring more).
+    paginator = _CountedPaginator(
+        newest_first(found).values_list("pk", flat=True), PAGE_SIZE, count=_total(counted)
+    )
+    ids_page = paginator.get_page(request.GET.get("page"))
+    by_pk = Recommendation.objects.prefetch_related("body", "themes").in_bulk(ids_page.object_list)
+    shown = [by_pk[pk] for pk in ids_page.object_list if pk in by_pk]
+    page = Page(shown, ids_page.number, paginator)
     stems = Query.parse(request.GET.get("q", "")).highlight_stems()
     chosen = _chosen(request.GET, selected)
     export_query = _export_query(request.GET)
     context = {
         "filter": filterset,
         "page": page,
-        "results": _results(request.user, list(page.object_list), stems),
-        "facets": _facet_groups(facets(found, selected, user=request.user), selected),
+        "results": _results(request.user, shown, stems),
+        "facets": _facet_groups(counted, selected),
         "chosen": chosen,
         "exports": [
             (label, reverse("recommendations:followup", args=[fmt]) + export_query)
@@ -658,7 +621,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
         "form": form,
         "plan": plan,
         "unlinked_count": counts[RecommendationStatus.NOT_COVERED],
-        "unlinked": list(_newest_first(unlinked).select_related("body")[:UNLINKED_SHOWN]),
+        "unlinked": list(newest_first(unlinked).select_related("body")[:UNLINKED_SHOWN]),
         "unanswered_count": unanswered.count(),
         "unanswered": list(
             unanswered.select_related("plan").order_by(
@@ -688,13 +651,13 @@ def followup(request: HttpRequest, fmt: str) -> FileResponse:
         write_xlsx,
     )
 
-    selected = _selected(request.GET)
+    selected = selected_facets(request.GET)
     filterset = RecommendationFilter(
-        _filter_data(request.GET),
+        filter_data(request.GET),
         queryset=access.recommendations_for_user(request.user),
         request=request,
     )
-    rows = followup_rows(_newest_first(filterset.qs), user=request.user)
+    rows = followup_rows(newest_first(filterset.qs), user=request.user)
     title = _("Follow-up of recommendations")
     # A file on disk rather than memory; the response closes it once sent.
     stream = tempfile.TemporaryFile()  # noqa: SIM115

@@ -186,12 +186,37 @@ def test_each_kind_is_found_by_an_english_word(
     assert (kind, getattr(world, attribute).pk) in found(client, q=words)
 
 
-def test_russian_words_are_stemmed(world: World, client: Client) -> None:
-    # "пытками" finds "пытки" and "пытках" (Snowball's stem пытк; "пыток" keeps its vowel).
+def test_russian_words_are_stemmed(
+    world: World, client: Client, coordinator, django_capture_on_commit_callbacks
+) -> None:
+    # "пытками" finds "пытки" and "пытках" (Snowball's stem пытк).
     results = found(client, q="пытками")
     assert (Kind.ACTION, world.prevent.pk) in results
     assert (Kind.RECOMMENDATION, world.russian.pk) in results
     assert (Kind.INDICATOR, world.indicator.pk) in found(client, q="жалобы")
+    # "пыток" keeps its vowel under Snowball; it is indexed without it too (core.fulltext).
+    with django_capture_on_commit_callbacks(execute=True):
+        update_action(world.journalists, {"title_ru": "Расследование пыток"}, by=coordinator)
+    assert (Kind.ACTION, world.journalists.pk) in found(client, q="пытки")
+    assert "<mark>пыток</mark>" in client.get("/ru/search/", {"q": "пытка"}).content.decode()
+
+
+def test_best_matches_come_first_when_words_are_searched(
+    world: World, client: Client, coordinator, django_capture_on_commit_callbacks
+) -> None:
+    """Without words the newest come first; with words, those that match best."""
+    with django_capture_on_commit_callbacks(execute=True):
+        update_action(
+            world.journalists,
+            {"title_en": "Torture: torture prevention, torture victims, torture reports"},
+            by=coordinator,
+        )
+    results = found(client, q="torture")
+    assert len(results) > 2
+    assert results[0] == (Kind.ACTION, world.journalists.pk)
+    response = client.get(URL, {"q": "torture"})
+    ranks = [r.document.search_rank for r in response.context["results"]]
+    assert ranks == sorted(ranks, reverse=True)
 
 
 def test_kazakh_and_russian_texts_are_found_from_any_interface_language(

@@ -17,16 +17,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from rightsmonitor.core.facets import (
+    Chosen,
+    Facet,
+    FacetGroup,
+    FacetValue,
+    has_blank_values,
+    without_blanks,
+)
 from rightsmonitor.core.fulltext import Query, highlight
 from rightsmonitor.portal.models import SearchDocument
-from rightsmonitor.portal.search import SiteSearchFilter, facets, snippet
-from rightsmonitor.recommendations.queries import Facet, FacetValue
-from rightsmonitor.recommendations.views import (
-    Chosen,
-    FacetGroup,
-    _has_blank_values,
-    _without_blanks,
-)
+from rightsmonitor.portal.search import SEARCH_INDEX, SiteSearchFilter, facets, snippet
 
 PAGE_SIZE = 20
 # Several values as repeated keys (or, for the listed ones, comma-separated), or one value.
@@ -126,27 +127,32 @@ class Result:
     summary: list[tuple[str, bool]]
 
 
-def _newest_first(queryset: QuerySet[SearchDocument]) -> QuerySet[SearchDocument]:
-    # Undated documents (indicators) last on every database.
-    return queryset.order_by(F("date").desc(nulls_last=True), "kind", "label", "pk")
+def _ordered(queryset: QuerySet[SearchDocument], query: Query) -> QuerySet[SearchDocument]:
+    """Best match first when words were searched, else newest first; undated documents
+    (indicators) after dated ones on every database."""
+    newest = (F("date").desc(nulls_last=True), "kind", "label", "pk")
+    if query:
+        return SEARCH_INDEX.best_first(queryset, query).order_by("-search_rank", *newest)
+    return queryset.order_by(*newest)
 
 
 @require_safe
 def site_search(request: HttpRequest) -> HttpResponse:
     """Everything public by words and facets; every choice is in the address, to share."""
-    if _has_blank_values(request.GET):
-        query = _without_blanks(request.GET)
+    if has_blank_values(request.GET):
+        query = without_blanks(request.GET)
         return redirect(f"{reverse('portal:search')}{'?' if query else ''}{query}")
     selected = _selected(request.GET)
     filterset = SiteSearchFilter(
         _filter_data(request.GET, selected), queryset=SearchDocument.objects.all()
     )
     found = filterset.qs
+    searched = Query.parse(request.GET.get("q", ""))
     paginator: Paginator[SearchDocument] = Paginator(
-        _newest_first(found).select_related("plan"), PAGE_SIZE
+        _ordered(found, searched).select_related("plan"), PAGE_SIZE
     )
     page = paginator.get_page(request.GET.get("page"))
-    stems = Query.parse(request.GET.get("q", "")).highlight_stems()
+    stems = searched.highlight_stems()
     groups = _facet_groups(facets(found, selected), selected)
     results = [
         Result(

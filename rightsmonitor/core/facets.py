@@ -1,0 +1,69 @@
+"""The pieces every faceted search page shares: counted values, the sidebar's groups, the
+chosen filters in words, and the clean-up of a submitted form's query string.
+
+The recommendations search and the site-wide search count their own facets; both hand the
+result to ``templates/portal/search/facets.html`` as ``FacetGroup``s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import QueryDict
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    """One value of a facet: the query parameter's value, its words, how many rows it keeps."""
+
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Facet:
+    """The counted values of one facet; ``name`` is its query parameter."""
+
+    name: str
+    label: str
+    values: list[FacetValue]
+
+
+@dataclass
+class FacetGroup:
+    """A facet as the sidebar shows it: checkboxes, or radio buttons with "any" first."""
+
+    name: str
+    label: str
+    values: list[FacetValue]
+    single: bool
+
+    @property
+    def nothing_chosen(self) -> bool:
+        return not any(value.selected for value in self.values)
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """One chosen filter value, with the address of the same search without it."""
+
+    label: str
+    value: str
+    remove_query: str
+
+
+def has_blank_values(query: QueryDict) -> bool:
+    """Whether any parameter is empty (a submitted form sends every field)."""
+    return any(value == "" for _name, values in query.lists() for value in values)
+
+
+def without_blanks(query: QueryDict) -> str:
+    """The query string without empty parameters (a submitted form sends every field)."""
+    clean = QueryDict(mutable=True)
+    for name, values in query.lists():
+        kept = [value for value in values if value != ""]
+        if kept:
+            clean.setlist(name, kept)
+    return clean.urlencode()
