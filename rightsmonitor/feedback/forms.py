@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rightsmonitor.accounts.models import STAFF_ROLES, User
 from rightsmonitor.feedback.actions import MAX_ANSWER_LENGTH, MAX_CONTENT_LENGTH, Contact
@@ -154,7 +155,7 @@ class AssignmentForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.plans = Plan.objects.order_by("-period_start", "code")
-        self.fields["area"] = AreaField(self.plans, label=_("Area"))
+        self.fields["area"] = AreaField(self.plans, label=pgettext_lazy("part of the plan", "Area"))
 
     def clean_area(self) -> tuple[Plan | None, Section | None]:
         return parse_area(self.cleaned_data["area"], self.plans)

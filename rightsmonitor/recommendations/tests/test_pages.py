@@ -242,7 +242,7 @@ def test_searched_words_are_highlighted(client: Client, world: RecommendationWor
 def test_results_show_status_and_linked_actions(client: Client, world: RecommendationWorld) -> None:
     text = text_of(client.get(SEARCH, {"mechanism": "upr"}))
     assert "UPR · A/HRC/44/10, para. 138.12" in text
-    assert "1 Mar 2020 · Supported · Freedom of opinion and expression" in text
+    assert "1 March 2020 · Supported · Freedom of opinion and expression" in text
     assert "Not started" in text and "1 linked action" in text
 
 
