@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from rightsmonitor.core.fulltext import FullTextIndex, Query, analyse, highlight, words
+from rightsmonitor.core.fulltext import (
+    FullTextIndex,
+    Query,
+    analyse,
+    highlight,
+    stop_words,
+    words,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +33,12 @@ def test_stems_join_word_forms_in_english_and_russian():
     assert analyse("торговли") == analyse("торговля")
     assert analyse("пытки") == analyse("пытками")
     assert words("The State party should ensure") == []  # stock phrases are stop words
+
+
+def test_stop_words_are_read_from_one_file_a_language():
+    # stopwords/en.txt, ru.txt, kk.txt: one word a line, comments dropped.
+    assert {"the", "государству", "және"} <= stop_words()
+    assert not any("#" in word or not word.strip() or word != word.strip() for word in stop_words())
 
 
 def test_every_term_must_match_and_phrases_keep_their_order(index):
