@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from rightsmonitor.core.tabular import Problems, TableError, TableErrors
 from rightsmonitor.indicators import access
 from rightsmonitor.indicators.breakdowns import breakdown_key
 from rightsmonitor.indicators.consistency import ConsistencyWarning, consistency_warnings
@@ -30,12 +31,11 @@ from rightsmonitor.indicators.models import (
 )
 from rightsmonitor.indicators.periods import Period
 from rightsmonitor.indicators.workflow import EDITABLE_STATES, transition_named
-from rightsmonitor.plans.importers.errors import PlanTableError, PlanTableErrors, Problems
 
 UPDATED_FIELDS = ["value", "unit", "source", "note", "state", "entered_by"]
 
 
-class ObservationError(PlanTableError):
+class ObservationError(TableError):
     """A refused observation, naming the row and column of the file or grid it came from."""
 
 
@@ -104,7 +104,7 @@ def _existing(rows: Sequence[ObservationRow]) -> dict[tuple[Any, ...], Observati
 def save_observations(
     rows: Sequence[ObservationRow], *, by: Any, dry_run: bool = False
 ) -> SaveSummary:
-    """Write every row or none; raise ``PlanTableErrors`` (of ``ObservationError``) listing all.
+    """Write every row or none; raise ``TableErrors`` (of ``ObservationError``) listing all.
 
     A new cell is created as a draft. A stored one is updated when its value, unit, source or
     note differ; the agency may change only drafts, the coordinator any state, and a changed
@@ -143,7 +143,7 @@ def save_observations(
             )
         seen.setdefault(row.cell, row)
     if problems.items:
-        raise PlanTableErrors(problems.items, truncated=problems.truncated)
+        raise TableErrors(problems.items, truncated=problems.truncated)
 
     summary = SaveSummary()
     stored = _existing(rows)
@@ -199,7 +199,7 @@ def save_observations(
         current.entered_by = by if getattr(by, "is_authenticated", False) else None
         changed.append(current)
     if problems.items:
-        raise PlanTableErrors(problems.items, truncated=problems.truncated)
+        raise TableErrors(problems.items, truncated=problems.truncated)
     summary.created, summary.updated = len(new), len(changed)
     summary.warnings = consistency_warnings(rows)
     if dry_run:
@@ -237,10 +237,7 @@ def take_transition(
         Observation.objects.select_for_update().filter(pk__in=ids).select_related("indicator")
     )
     for observation in locked:
-        if transition.by_coordinator:
-            if not access.can_validate(by):
-                raise PermissionDenied
-        elif not access.can_enter_data(by, observation.indicator):
+        if not access.can_take(by, observation, transition):
             raise PermissionDenied
         if observation.state not in transition.sources:
             raise ValidationError(

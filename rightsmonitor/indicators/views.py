@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from rightsmonitor.core.charts import line_chart, line_series_for
+from rightsmonitor.core.tabular import TableError, iter_messages
 from rightsmonitor.indicators import access
 from rightsmonitor.indicators.actions import (
     ObservationRow,
@@ -78,7 +79,6 @@ from rightsmonitor.indicators.queries import (
 )
 from rightsmonitor.indicators.workflow import EDITABLE_STATES
 from rightsmonitor.plans.access import actions_for_user
-from rightsmonitor.plans.importers.errors import PlanTableError, iter_messages
 
 QUEUE_PAGE_SIZE = 50
 PUBLISHED = ObservationState.PUBLISHED
@@ -427,7 +427,7 @@ def _changed_rows(
     return rows, unchanged
 
 
-def _show_row_errors(formset: Any, error: PlanTableError) -> list[str]:
+def _show_row_errors(formset: Any, error: TableError) -> list[str]:
     """Each problem next to its cell; those about no row in the grid, for the top of the page."""
     elsewhere = []
     for item in error.errors:
@@ -520,7 +520,7 @@ def enter(request: HttpRequest, code: str) -> HttpResponse:
             )
             try:
                 summary = save_observations(rows, by=request.user)
-            except PlanTableError as exc:
+            except TableError as exc:
                 page_errors = _show_row_errors(formset, exc)
             else:
                 messages.success(
@@ -594,7 +594,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             indicator=data["indicator"],
             dry_run=data["dry_run"],
         )
-    except PlanTableError as exc:
+    except TableError as exc:
         context["errors"] = list(iter_messages(exc))
         return render(request, "indicators/upload.html", context, status=400)
     if data["dry_run"]:

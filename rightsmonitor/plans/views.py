@@ -83,7 +83,7 @@ from rightsmonitor.plans.history import (
 from rightsmonitor.plans.importers.plan_table import (
     ImportReport,
     PlanNotEmptyError,
-    PlanTableError,
+    TableError,
     load_plan_table,
 )
 from rightsmonitor.plans.models import (
@@ -596,7 +596,7 @@ def _render_import(
     *,
     plan: Plan | None = None,
     report: ImportReport | None = None,
-    error: PlanTableError | None = None,
+    error: TableError | None = None,
 ) -> HttpResponse:
     context = {
         "form": form,
@@ -629,7 +629,7 @@ def plan_import(request: HttpRequest, code: str) -> HttpResponse:
             % {"count": exc.actions},
         )
         return _render_import(request, form, plan=plan)
-    except PlanTableError as exc:
+    except TableError as exc:
         return _render_import(request, form, plan=plan, error=exc)
     if report.dry_run:
         return _render_import(request, form, plan=plan, report=report)
@@ -659,7 +659,7 @@ def plan_import_new(request: HttpRequest) -> HttpResponse:
             report = load_plan_table(data["file"], plan, by=request.user, **_import_options(form))
             if report.dry_run:
                 transaction.set_rollback(True)
-    except PlanTableError as exc:
+    except TableError as exc:
         return _render_import(request, form, error=exc)
     except ValidationError as exc:
         add_action_errors(form, exc)

@@ -21,8 +21,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rightsmonitor.core.tabular import TableError, iter_messages
 from rightsmonitor.plans.actions import record_actor
-from rightsmonitor.plans.importers.errors import PlanTableError, iter_messages
 from rightsmonitor.plans.models import Action
 from rightsmonitor.recommendations import access
 from rightsmonitor.recommendations.importers.engine import ImportSummary, import_recommendations
@@ -136,7 +136,7 @@ def request_import(
     run.file.save(name, upload, save=False)
     try:
         check_file(run.file.path, format, options=options)
-    except PlanTableError as error:
+    except TableError as error:
         run.file.delete(save=False)
         raise ValidationError(list(iter_messages(error)), code="refused") from error
     run.save()
@@ -184,7 +184,7 @@ def run_import(
             rejected_to=rejected,
             run=run,
         )
-    except PlanTableError as error:
+    except TableError as error:
         run.status, run.errors = ImportRun.Status.FAILED, "\n".join(iter_messages(error))
     except Exception as error:
         logger.exception("Import run %s failed", run.pk)

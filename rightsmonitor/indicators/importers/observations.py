@@ -4,10 +4,10 @@
 (unknown indicator, column, area or dimension value; a value that is not a number; a period
 it cannot read; a missing required column), adds the problems ``save_observations`` finds
 (permission, the same cell twice, a dimension the indicator is not broken down by, a value
-already validated) and raises them all together as ``PlanTableErrors``. A file with any
+already validated) and raises them all together as ``TableErrors``. A file with any
 problem writes nothing: one transaction, and ``save_observations`` runs as a dry run.
 
-Reading (``plans.importers.table_files.read_rows``): XLSX or CSV in UTF-8 (with or without a
+Reading (``core.tabular.read_table``, with its limits): XLSX, a Word or HTML table, or CSV in UTF-8 (with or without a
 BOM), UTF-16 with a BOM or Windows-1251 (Russian Excel). The CSV delimiter is the one with
 which the first row is an Open SDG or SDMX-CSV header, which for SDMX-CSV is the character
 right after ``DATAFLOW``/``STRUCTURE``. A file in no known encoding is refused naming the
@@ -51,6 +51,22 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
+from rightsmonitor.core.tabular import (
+    CellValue,
+    Limits,
+    Problems,
+    Source,
+    TableError,
+    TableRows,
+    cell_text,
+    decode_csv,
+    is_empty,
+    read_bytes,
+    read_table,
+    unescape_formula,
+)
+from rightsmonitor.core.tabular.delimited import CONTROL_CHARACTERS, OLE_MAGIC, ZIP_MAGIC
+from rightsmonitor.core.tabular.limits import MB
 from rightsmonitor.indicators.access import indicators_for_user
 from rightsmonitor.indicators.actions import ObservationRow, SaveSummary, save_observations
 from rightsmonitor.indicators.breakdowns import Codebook
@@ -68,24 +84,16 @@ from rightsmonitor.indicators.importers.columns import (
 )
 from rightsmonitor.indicators.models import AREA, DimensionValue, Indicator
 from rightsmonitor.indicators.periods import Period, PeriodError, parse_period
-from rightsmonitor.plans.importers.errors import PlanTableError, Problems
-from rightsmonitor.plans.importers.table_files import (
-    CONTROL_CHARACTERS,
-    OLE_MAGIC,
-    ZIP_MAGIC,
-    CellValue,
-    Source,
-    TableRows,
-    cell_text,
-    decode_csv,
-    is_empty,
-    read_bytes,
-    read_rows,
-    unescape_formula,
-)
 
 FORMATS = ("auto", "opensdg-csv", "opensdg-xlsx", "sdmx-csv")
 MAX_ROWS = 200_000  # an indicator by area, sex and age over years is thousands of rows
+OBSERVATION_LIMITS = Limits(
+    max_bytes=100 * MB,
+    max_rows=MAX_ROWS,
+    max_columns=200,
+    max_member_bytes=200 * MB,
+    max_total_bytes=400 * MB,
+)
 DECIMAL_PLACES = 6  # Observation.value keeps six
 MAX_INTEGER_DIGITS = 14  # and 20 digits in all
 ACTIONS_THAT_WRITE = frozenset({"", "i", "a", "r", "m"})  # SDMX-CSV 2.0; "d" deletes
@@ -113,7 +121,7 @@ def import_observations(
     whether the bytes are CSV or XLSX is told from the bytes, so an Open SDG layout is read
     from either. ``indicator`` (an Indicator or its code) is the indicator of an Open SDG file
     without our code in ``Series``; when given, every row must be for it.
-    Raises ``PlanTableErrors`` listing every problem ("Row R, column “C”: ...").
+    Raises ``TableErrors`` listing every problem ("Row R, column “C”: ...").
     """
     if format not in FORMATS:
         raise ValueError(f"unknown format {format!r}")
@@ -125,7 +133,7 @@ def import_observations(
     with transaction.atomic():
         try:
             summary = save_observations(rows, by=by, dry_run=dry_run or bool(problems.items))
-        except PlanTableError as error:
+        except TableError as error:
             problems.extend(error)
         problems.raise_if_any()
     return summary
@@ -133,14 +141,14 @@ def import_observations(
 
 def read_observation_table(source: Source, *, filename: str = "") -> TableRows:
     """The rows of an observation file; an unreadable encoding is refused with its row."""
-    data = read_bytes(source)
+    data = read_bytes(source, OBSERVATION_LIMITS)
     if data.strip() and not data.startswith((ZIP_MAGIC, OLE_MAGIC)):
         try:
             decode_csv(data)
-        except PlanTableError as error:
+        except TableError as error:
             row, column = _first_unreadable(data)
-            raise PlanTableError(error.message, row=row, column=column) from error
-    return read_rows(data, filename=filename, header=is_exchange_header, max_rows=MAX_ROWS)
+            raise TableError(error.message, row=row, column=column) from error
+    return read_table(data, filename=filename, header=is_exchange_header, limits=OBSERVATION_LIMITS)
 
 
 def _first_unreadable(data: bytes) -> tuple[int, str | None]:

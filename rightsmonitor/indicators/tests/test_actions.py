@@ -9,12 +9,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from rightsmonitor.accounts.tests.factories import FocalPointFactory
+from rightsmonitor.core.tabular import TableErrors
 from rightsmonitor.indicators import actions
 from rightsmonitor.indicators.breakdowns import Codebook, breakdown_key, parse_breakdown_key
 from rightsmonitor.indicators.models import AREA, Observation, ObservationState
 from rightsmonitor.indicators.periods import PeriodError, format_period, parse_period
 from rightsmonitor.indicators.tests.factories import IndicatorWorld
-from rightsmonitor.plans.importers.errors import PlanTableErrors
 
 pytestmark = pytest.mark.django_db
 
@@ -121,13 +121,13 @@ def test_nothing_is_written_when_any_row_is_refused(
         row(world, "2023", "5.0", line=4, DISABILITY_STATUS="PD"),  # not a dimension of it
         row(world, "2022", "30.0", line=5),  # already published: not the agency's to change
     ]
-    with pytest.raises(PlanTableErrors) as refused:
+    with pytest.raises(TableErrors) as refused:
         actions.save_observations(rows, by=gpo_focal_point)
     messages = [str(error) for error in refused.value.errors]
     assert messages[0].startswith("Row 3, column “Value”: This value repeats row 2")
     assert any(m.startswith("Row 4, column “DISABILITY_STATUS”") for m in messages)
     assert Observation.objects.count() == before
-    with pytest.raises(PlanTableErrors) as refused:
+    with pytest.raises(TableErrors) as refused:
         actions.save_observations([rows[3]], by=gpo_focal_point)
     assert "already “Published”" in str(refused.value)
 
@@ -136,7 +136,7 @@ def test_other_agencies_may_not_enter_data(
     indicator_world: IndicatorWorld, focal_point_mia, coordinator
 ) -> None:
     world = indicator_world
-    with pytest.raises(PlanTableErrors) as refused:
+    with pytest.raises(TableErrors) as refused:
         actions.save_observations([row(world, "2023", "1")], by=focal_point_mia)
     assert "You may not enter data for indicator TORT-O1" in str(refused.value)
     # The coordinator may, and may correct a published value: it goes back to draft.

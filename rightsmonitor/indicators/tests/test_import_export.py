@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from rightsmonitor.accounts.tests.factories import AdministratorFactory, FocalPointFactory
+from rightsmonitor.core.tabular import TableError
 from rightsmonitor.indicators.breakdowns import breakdown_key
 from rightsmonitor.indicators.exporters.observations import (
     FORMATS,
@@ -28,7 +29,6 @@ from rightsmonitor.indicators.importers.observations import import_observations,
 from rightsmonitor.indicators.models import Observation, ObservationState
 from rightsmonitor.indicators.periods import format_period
 from rightsmonitor.indicators.tests.factories import add_observation
-from rightsmonitor.plans.importers.errors import PlanTableError
 
 DATA = Path(__file__).parent / "data"
 Through = Observation.breakdown.through
@@ -271,7 +271,7 @@ BAD_FILES = {
 def test_bad_files_are_refused_naming_row_and_column(indicator_world, coordinator, name):
     options, expected = BAD_FILES[name]
     counts = table_counts()
-    with pytest.raises(PlanTableError) as refused:
+    with pytest.raises(TableError) as refused:
         import_observations(DATA / name, filename=name, by=coordinator, **options)
     message = str(refused.value)
     for line in expected:
@@ -282,14 +282,14 @@ def test_bad_files_are_refused_naming_row_and_column(indicator_world, coordinato
 
 def test_one_bad_row_stops_the_good_ones(indicator_world, coordinator):
     counts = table_counts()
-    with pytest.raises(PlanTableError):
+    with pytest.raises(TableError):
         import_observations(DATA / "bad_unknown_value.csv", indicator="TORT-O1", by=coordinator)
     assert table_counts() == counts
     assert not Observation.objects.filter(period_start__year=2019).exists()
 
 
 def test_the_wrong_format_is_named(indicator_world, coordinator):
-    with pytest.raises(PlanTableError, match="This is an SDMX-CSV file, not an Open SDG one"):
+    with pytest.raises(TableError, match="This is an SDMX-CSV file, not an Open SDG one"):
         import_observations(DATA / "sdmx_2_0.csv", format="opensdg-csv", by=coordinator)
 
 
@@ -318,7 +318,7 @@ def test_not_numbers(text):
 
 def test_a_focal_point_of_another_agency_is_refused(indicator_world, focal_point_mia):
     counts = table_counts()
-    with pytest.raises(PlanTableError) as refused:
+    with pytest.raises(TableError) as refused:
         import_observations(
             DATA / "indicator_16-3-2.csv", filename="indicator_16-3-2.csv", by=focal_point_mia
         )

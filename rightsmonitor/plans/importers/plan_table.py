@@ -1,17 +1,18 @@
-"""Import a plan table as governments publish it (XLSX or CSV) into a plan.
+"""Import a plan table as governments publish it (XLSX, CSV, Word or HTML) into a plan.
 
 Three steps, each a plain class with one job, each usable on its own:
 
-1. ``read_rows(file, filename=...)`` -> ``TableRows`` (in ``table_files``): the cells of the
-   first worksheet of an XLSX workbook (or ``sheet=``), or of a CSV file whose encoding
-   (UTF-8 with or without BOM, UTF-16 with BOM, Windows-1251) and delimiter (comma,
-   semicolon, tab) are detected.
+1. ``read_rows(file, filename=...)`` -> ``TableRows`` (in ``table_files``, through the guarded
+   reader ``core.tabular``): the cells of the worksheet of an XLSX workbook that holds the
+   header (or ``sheet=``), of the table of a Word document or an HTML page that holds it, or
+   of a CSV file whose encoding (UTF-8 with or without BOM, UTF-16 with BOM, Windows-1251)
+   and delimiter (comma, semicolon, tab) are detected.
 2. ``parse_plan_table(rows)`` -> ``ParsedPlanTable``: sections and actions, no database.
 3. ``import_plan_table(plan, parsed, by=...)`` -> ``ImportReport``: agencies, forms and themes
    are resolved first, then everything is written through ``plans.actions`` in one
    transaction. ``load_plan_table`` chains the three for the command and the upload page.
 
-Every step raises ``PlanTableError`` (in ``errors``; ``.errors`` lists each problem with its
+Every step raises ``TableError`` (``core.tabular``; ``.errors`` lists each problem with its
 row and column) and collects all the problems it can find, up to ``MAX_ERRORS``, before
 raising. The column vocabulary, shared with the exporter, is in ``columns``.
 
@@ -57,6 +58,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from rightsmonitor.core.locking import ConcurrentEditError
+from rightsmonitor.core.tabular import (
+    MAX_ERRORS,
+    CellValue,
+    Problems,
+    Source,
+    TableError,
+    TableErrors,
+    TableRows,
+    cell_text,
+    decode_csv,
+    is_empty,
+    iter_messages,
+)
 from rightsmonitor.core.translation import language_codes
 from rightsmonitor.plans import actions as plan_actions
 from rightsmonitor.plans.agency_list import (
@@ -73,25 +87,8 @@ from rightsmonitor.plans.importers.columns import (
     header_columns,
     normalise_header,
 )
-from rightsmonitor.plans.importers.errors import (
-    MAX_ERRORS,
-    PlanNotEmptyError,
-    PlanTableError,
-    PlanTableErrors,
-    Problems,
-    iter_messages,
-)
-from rightsmonitor.plans.importers.table_files import (
-    CellValue,
-    Source,
-    TableRows,
-    cell_text,
-    deadline_text,
-    decode_csv,
-    is_empty,
-    number_text,
-    read_rows,
-)
+from rightsmonitor.plans.importers.errors import PlanNotEmptyError
+from rightsmonitor.plans.importers.table_files import deadline_text, number_text, read_rows
 from rightsmonitor.plans.models import (
     Action,
     ActionAgency,
@@ -108,10 +105,10 @@ __all__ = [
     "ParsedPlanTable",
     "ParsedSection",
     "PlanNotEmptyError",
-    "PlanTableError",
-    "PlanTableErrors",
     "PlanTableImporter",
     "PlanTableParser",
+    "TableError",
+    "TableErrors",
     "TableRows",
     "cell_text",
     "deadline_text",
@@ -177,7 +174,7 @@ class ParsedPlanTable:
     ignored_columns: list[str] = field(default_factory=list)
     # Problems in rows, when parsed with strict=False; the importer reports them together
     # with the agencies, forms and themes it cannot find.
-    problems: list[PlanTableError] = field(default_factory=list)
+    problems: list[TableError] = field(default_factory=list)
 
     @property
     def actions(self) -> Iterator[ParsedAction]:
@@ -262,7 +259,7 @@ class PlanTableParser:
         rows = self.table.rows
         header_index = find_header([values for _row, values in rows])
         if header_index is None:
-            raise PlanTableError(
+            raise TableError(
                 _(
                     "Cannot find the header row: none of the first %(count)d rows names the "
                     "columns (No., Action, Form of completion, Deadline, Responsible agencies)."
@@ -478,7 +475,7 @@ class PlanTableParser:
 
 
 def parse_plan_table(table: TableRows, *, strict: bool = True) -> ParsedPlanTable:
-    """Sections and actions of the table. Problems in rows raise ``PlanTableError`` unless
+    """Sections and actions of the table. Problems in rows raise ``TableError`` unless
     ``strict`` is false: then they are left in ``problems`` for ``import_plan_table`` to
     report along with its own, so that one run lists everything to fix."""
     return PlanTableParser(table, strict=strict).parse()
@@ -647,7 +644,7 @@ class PlanTableImporter:
         progress: Progress | None = None,
     ) -> None:
         if language not in language_codes():
-            raise PlanTableError(
+            raise TableError(
                 _("Unknown language “%(language)s”; use one of %(codes)s.")
                 % {"language": language, "codes": ", ".join(language_codes())}
             )
@@ -812,11 +809,11 @@ class PlanTableImporter:
                 plan_actions.update_section(section, fields, by=self.by)
                 self.report.sections_updated += 1
         except ValidationError as error:
-            raise PlanTableError(
+            raise TableError(
                 " ".join(error.messages), row=parsed.row, column=self._label(Column.ACTION)
             ) from error
         except ConcurrentEditError as error:
-            raise PlanTableError(str(ConcurrentEditError.message), row=parsed.row) from error
+            raise TableError(str(ConcurrentEditError.message), row=parsed.row) from error
         return section
 
     def _action_fields(self, parsed: ParsedAction, order: int) -> dict[str, Any]:
@@ -899,7 +896,7 @@ class PlanTableImporter:
             try:
                 plan_actions.delete_action(action, by=self.by)
             except (ProtectedError, RestrictedError) as error:
-                raise PlanTableError(
+                raise TableError(
                     _(
                         "Action %(number)s is not in the file, but it cannot be deleted because "
                         "other records (such as progress reports) refer to it. Keep it in the file."
@@ -913,7 +910,7 @@ class PlanTableImporter:
             try:
                 plan_actions.delete_section(section, by=self.by)
             except (ProtectedError, RestrictedError) as error:
-                raise PlanTableError(
+                raise TableError(
                     _("Section %(number)s is not in the file, but other records refer to it.")
                     % {"number": number}
                 ) from error
@@ -951,7 +948,7 @@ def import_plan_table(
                 report.dry_run = True
                 transaction.set_rollback(True)
     except DatabaseError as error:
-        raise PlanTableError(
+        raise TableError(
             _("The database refused the import: %(error)s") % {"error": error}
         ) from error
     return report

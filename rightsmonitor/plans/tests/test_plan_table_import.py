@@ -13,7 +13,7 @@ from rightsmonitor.plans.deadlines import Recurrence
 from rightsmonitor.plans.importers import plan_table
 from rightsmonitor.plans.importers.plan_table import (
     PlanNotEmptyError,
-    PlanTableError,
+    TableError,
     form_key,
     load_plan_table,
     parse_plan_table,
@@ -64,7 +64,7 @@ def agencies_of(action: Action) -> list[tuple[str, str, bool]]:
     ]
 
 
-def problems(error: PlanTableError) -> list[str]:
+def problems(error: TableError) -> list[str]:
     return [str(item) for item in error.errors]
 
 
@@ -256,7 +256,7 @@ ENCODING = (
 )
 def test_broken_files_are_refused_and_nothing_is_written(plan, coordinator, name, expected):
     before = row_counts()
-    with pytest.raises(PlanTableError) as caught:
+    with pytest.raises(TableError) as caught:
         load_plan_table(DATA_DIR / name, plan, by=coordinator)
     assert problems(caught.value) == expected
     assert row_counts() == before
@@ -264,7 +264,7 @@ def test_broken_files_are_refused_and_nothing_is_written(plan, coordinator, name
 
 def test_problems_in_rows_and_in_the_register_are_reported_together(plan, coordinator):
     before = row_counts()
-    with pytest.raises(PlanTableError) as caught:
+    with pytest.raises(TableError) as caught:
         load_plan_table(DATA_DIR / "bad_several.csv", plan, by=coordinator)
     assert problems(caught.value) == [
         "Row 3, column “Action”: This action comes before the first section row. Add a section "
@@ -286,7 +286,7 @@ def test_the_same_agency_under_two_names(plan, coordinator, tmp_path):
         'Action,Deadline,Responsible agencies\nDo it,2023,"MIA, Ministry of Internal Affairs"\n',
         encoding="utf-8",
     )
-    with pytest.raises(PlanTableError) as caught:
+    with pytest.raises(TableError) as caught:
         load_plan_table(path, plan, by=coordinator)
     assert problems(caught.value) == [
         "Row 2, column “Responsible agencies”: MIA and Ministry of Internal Affairs are the same agency."
@@ -307,7 +307,7 @@ def test_an_error_while_writing_rolls_everything_back(plan, coordinator, monkeyp
         plan_table.plan_actions, "create_action", create_action_failing_on_the_fifth
     )
     before = row_counts()
-    with pytest.raises(PlanTableError) as caught:
+    with pytest.raises(TableError) as caught:
         load_plan_table(DATA_DIR / "kz_plan_en.xlsx", plan, by=coordinator, create_agencies=True)
     assert problems(caught.value) == ["Row 12, column “Action”: Refused by the database."]
     assert row_counts() == before
@@ -346,7 +346,7 @@ def test_dry_run_checks_everything_and_saves_nothing(plan, coordinator):
 
 
 def test_unknown_language_is_refused(plan, coordinator):
-    with pytest.raises(PlanTableError, match="Unknown language “de”"):
+    with pytest.raises(TableError, match="Unknown language “de”"):
         load_plan_table(DATA_DIR / "plan_no_sections.csv", plan, by=coordinator, language="de")
 
 
@@ -356,7 +356,7 @@ def test_unknown_language_is_refused(plan, coordinator):
 def test_a_plan_with_actions_needs_replace(plan, coordinator):
     load_plan_table(DATA_DIR / "plan_no_sections.csv", plan, by=coordinator)
     before = row_counts()
-    with pytest.raises(PlanTableError, match="already has 2 actions; use --replace"):
+    with pytest.raises(TableError, match="already has 2 actions; use --replace"):
         load_plan_table(DATA_DIR / "plan_no_sections.csv", plan, by=coordinator)
     assert row_counts() == before
 

@@ -11,7 +11,7 @@ import pytest
 
 from rightsmonitor.plans.importers.columns import Column, match_header
 from rightsmonitor.plans.importers.plan_table import (
-    PlanTableError,
+    TableError,
     TableRows,
     cell_text,
     deadline_text,
@@ -30,7 +30,7 @@ def table(*rows: list[object]) -> TableRows:
     return TableRows(rows=[(n, list(row)) for n, row in enumerate(rows, start=1)], format="csv")
 
 
-def messages(error: PlanTableError) -> list[str]:
+def messages(error: TableError) -> list[str]:
     return [str(item) for item in error.errors]
 
 
@@ -60,31 +60,31 @@ def test_a_file_object_is_read_like_a_path():
 
 @pytest.mark.parametrize("name", ["bad_utf16_no_bom.csv", "bad_random_bytes.csv", "bad_latin1.csv"])
 def test_unreadable_encodings_are_refused(name):
-    with pytest.raises(PlanTableError, match="Cannot read the file's encoding"):
+    with pytest.raises(TableError, match="Cannot read the file's encoding"):
         read_rows(DATA_DIR / name)
 
 
 def test_utf8_mistaken_for_1251_is_refused():
     text = "Мероприятие;Срок;Ответственные исполнители\n".encode()
     broken = text + b"\xff"  # not UTF-8 any more; as 1251 it would read as mojibake
-    with pytest.raises(PlanTableError, match="encoding"):
+    with pytest.raises(TableError, match="encoding"):
         decode_csv(broken)
 
 
 def test_1251_is_accepted_only_with_cyrillic_words():
     assert decode_csv("Срок исполнения;МВД".encode("cp1251")) == ("Срок исполнения;МВД", "cp1251")
-    with pytest.raises(PlanTableError):
+    with pytest.raises(TableError):
         decode_csv("Échéance;Société".encode("latin-1"))
 
 
 def test_not_a_workbook_and_old_xls_are_refused():
-    with pytest.raises(PlanTableError, match="not a valid Excel workbook"):
+    with pytest.raises(TableError, match="not a valid Excel workbook"):
         read_rows(DATA_DIR / "bad_not_a_workbook.xlsx")
-    with pytest.raises(PlanTableError, match="old Excel"):
+    with pytest.raises(TableError, match="old Excel"):
         read_rows(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, filename="plan.xls")
-    with pytest.raises(PlanTableError, match="not a valid Excel workbook"):
+    with pytest.raises(TableError, match="not a valid Excel workbook"):
         read_rows(b"No.,Action\n", filename="plan.xlsx")
-    with pytest.raises(PlanTableError, match="empty"):
+    with pytest.raises(TableError, match="empty"):
         read_rows(b"  \n", filename="plan.csv")
 
 
@@ -96,7 +96,7 @@ def test_sheet_is_chosen_by_name():
     buffer = io.BytesIO()
     workbook.save(buffer)
     assert read_rows(buffer.getvalue(), sheet="Plan").rows == [(1, HEADER)]
-    with pytest.raises(PlanTableError, match=r"no sheet “Other”\. Its sheets are: Sheet, Plan"):
+    with pytest.raises(TableError, match=r"no sheet “Other”\. Its sheets are: Sheet, Plan"):
         read_rows(buffer.getvalue(), sheet="Other")
 
 
@@ -246,12 +246,12 @@ def test_header_is_found_under_a_title_block_and_the_numbering_row_is_skipped():
 
 def test_no_header_row():
     rows = [["A title"]] * 25 + [HEADER]
-    with pytest.raises(PlanTableError, match="Cannot find the header row"):
+    with pytest.raises(TableError, match="Cannot find the header row"):
         parse_plan_table(table(*rows))
 
 
 def test_missing_columns_are_named():
-    with pytest.raises(PlanTableError) as caught:
+    with pytest.raises(TableError) as caught:
         parse_plan_table(
             table(["No.", "Action", "Form of completion"], ["1. S"], ["1.1", "x", "y"])
         )
@@ -262,7 +262,7 @@ def test_missing_columns_are_named():
 
 
 def test_a_column_twice_is_an_error():
-    with pytest.raises(PlanTableError, match="Row 1, column “Срок”: The table has 2 columns"):
+    with pytest.raises(TableError, match="Row 1, column “Срок”: The table has 2 columns"):
         parse_plan_table(
             table([*HEADER, "Срок"], ["1. S"], ["1.1", "x", "", "2023", "MIA", "2024"])
         )
@@ -322,7 +322,7 @@ def test_footer_and_footnotes_are_not_sections():
 
 
 def test_all_row_problems_are_reported_in_row_order():
-    with pytest.raises(PlanTableError) as caught:
+    with pytest.raises(TableError) as caught:
         parse_plan_table(read_rows(DATA_DIR / "bad_several.csv"))
     assert messages(caught.value) == [
         "Row 3, column “Action”: This action comes before the first section row. Add a section "
@@ -348,7 +348,7 @@ def test_text_in_cells_keeps_line_breaks_in_action_titles_only():
 
 
 def test_too_long_values_are_errors():
-    with pytest.raises(PlanTableError) as caught:
+    with pytest.raises(TableError) as caught:
         parse_plan_table(table(HEADER, ["1. S"], ["1.1.1.1.1.1.1.1.1", "x", "", "d" * 256, "MIA"]))
     assert messages(caught.value) == [
         "Row 3, column “No.”: The number “1.1.1.1.1.1.1.1.1” is longer than 16 characters.",
@@ -366,7 +366,7 @@ def test_utf16_with_bom_is_what_excel_unicode_text_writes():
 
 
 def test_a_lone_value_right_of_the_action_column_is_a_broken_action_row():
-    with pytest.raises(PlanTableError) as caught:
+    with pytest.raises(TableError) as caught:
         parse_plan_table(
             table(
                 HEADER,

@@ -87,7 +87,7 @@ def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
 def check_file(
     path: str | Path, format: str, *, options: Mapping[str, Any] | None = None
 ) -> list[str]:
-    """Refuse (``PlanTableError``) a file that is not what ``format`` says; return notes."""
+    """Refuse (``TableError``) a file that is not what ``format`` says; return notes."""
     reader = reader_for(format, path, options=options)
     reader.check()
     return reader.notes
@@ -102,7 +102,7 @@ def import_recommendations(
     rejected_to: IO[str] | None = None,
     run: ImportRun | None = None,
 ) -> ImportSummary:
-    """Import a file; ``PlanTableError`` if the file is refused (then nothing is written)."""
+    """Import a file; ``TableError`` if the file is refused (then nothing is written)."""
     reader = reader_for(format, path, options=options, progress=progress)
     reader.check()
     summary = ImportSummary(notes=list(reader.notes))

@@ -5,7 +5,7 @@ Each reader streams: it holds one row (one JSON object) at a time, whatever the 
 ``check()`` looks at the head of the file and refuses a file that is not what its format says
 before anything is written; ``items()`` then yields, per row, its location and either a
 ``Record`` or the ``RowRejected`` reason, with the row's raw values for the rejected-rows list.
-A file that breaks further on raises ``PlanTableError`` from ``items()``: the UHRI JSON is
+A file that breaks further on raises ``TableError`` from ``items()``: the UHRI JSON is
 parsed whole before its first row is given, so that an export cut off in the middle is refused
 before anything is written; a damaged workbook or CSV raises where the damage is, and the
 engine's transaction then leaves the database as it was.
@@ -19,7 +19,6 @@ with entities, CR/LF in cells, UTF-8, UTF-16 and Windows-1251 CSV with comma, se
 from __future__ import annotations
 
 import codecs
-import csv
 import io
 import re
 import zipfile
@@ -27,7 +26,7 @@ import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 from typing import IO, Any, cast
 
@@ -35,7 +34,18 @@ import ijson
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from rightsmonitor.plans.importers.errors import PlanTableError
+from rightsmonitor.core.tabular import (
+    DAMAGE,
+    STREAMING,
+    Progress,
+    TableError,
+    csv_rows,
+    delimiter_candidates,
+    open_csv,
+    open_workbook,
+    stream_lines,
+)
+from rightsmonitor.core.tabular.limits import check_directory
 from rightsmonitor.recommendations.importers.records import (
     Record,
     RowRejected,
@@ -54,17 +64,12 @@ from rightsmonitor.recommendations.importers.records import (
     split_paragraph,
     text_key,
 )
-from rightsmonitor.recommendations.importers.xlsx_stream import open_workbook
 from rightsmonitor.recommendations.models import Mechanism, Position, Source
 
-Progress = Callable[[int, int], None]  # (done, total), in bytes or rows
 HEADER_SCAN_ROWS = 10
-CSV_SAMPLE = 64 * 1024
-# An XLSX member that inflates more than this many times is a zip bomb, not a worksheet
-# (real worksheets inflate 5 to 20 times); the total is capped too.
-MAX_INFLATION = 100
-MAX_UNCOMPRESSED = 8 * 1024**3
-csv.field_size_limit(16 * 1024 * 1024)
+# The whole UN index: a 400 MB JSON export, a workbook of 267,500 rows. Rows are streamed to
+# the database, not kept, so only the file and its parts are capped (and their inflation).
+RECOMMENDATION_LIMITS = STREAMING
 
 
 @dataclass
@@ -138,14 +143,12 @@ def map_headers(
     known = {column.field for column in columns}
     for name, written in mapping.items():
         if name not in known:
-            raise PlanTableError(
-                _("“%(field)s” is not a field that can be mapped.") % {"field": name}
-            )
+            raise TableError(_("“%(field)s” is not a field that can be mapped.") % {"field": name})
         if not written:
             continue
         index = positions.get(normal_header(written))
         if index is None:
-            raise PlanTableError(
+            raise TableError(
                 _("The file has no column “%(column)s” (mapped to %(field)s).")
                 % {"column": written, "field": name}
             )
@@ -160,7 +163,7 @@ def map_headers(
     missing = [c for c in columns if c.required and c.field not in found]
     if missing:
         names = ", ".join(f"“{c.title}”" for c in missing)
-        raise PlanTableError(
+        raise TableError(
             _("Required column missing: %(columns)s. The header row has: %(header)s.")
             % {"columns": names, "header": ", ".join(clean(h) for h in header if clean(h))}
         )
@@ -205,18 +208,8 @@ UHRI_HEADERS = frozenset(name for column in UHRI_COLUMNS for name in column.head
 UPR_BODY = re.compile(r"^(upr|universal periodic review)\b", re.I)
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")  # .xls, and .xlsx encrypted with a password
-# What a damaged workbook raises while it is read: a cut or corrupt ZIP member (zlib, CRC,
-# EOF), broken XML (SyntaxError covers ElementTree's and lxml's parse errors), XML that
-# defusedxml refuses (ValueError), a part the workbook names but lacks (KeyError).
-WORKBOOK_ERRORS: tuple[type[BaseException], ...] = (
-    zipfile.BadZipFile,
-    zlib.error,
-    OSError,
-    EOFError,
-    KeyError,
-    SyntaxError,
-    ValueError,
-)
+# What a damaged workbook raises while it is read (see core.tabular.reader).
+WORKBOOK_ERRORS = DAMAGE
 
 
 def uhri_record(cells: Mapping[str, Any], *, columns: Mapping[str, str]) -> Record:
@@ -267,37 +260,46 @@ class UhriXlsxReader(Reader):
         self._close()
 
     def _open(self) -> None:
-        # Our own streaming reader (xlsx_stream), not openpyxl's: openpyxl holds the whole
+        # core.tabular's streaming reader, not openpyxl's: openpyxl holds the whole
         # shared-strings table in memory, which for the whole UHRI is most of the file.
         self.handle = self.path.open("rb")
         try:
-            self.workbook = open_workbook(self.handle)
+            self.workbook = open_workbook(self.handle, RECOMMENDATION_LIMITS)
             sheets = list(self.workbook.worksheets)
+        except TableError:
+            self._close()
+            raise
         except (zipfile.BadZipFile, zlib.error, EOFError) as error:
             self._close()
             raise _damaged(error) from error
         except WORKBOOK_ERRORS as error:
             self._close()
-            raise PlanTableError(
+            raise TableError(
                 _("The file is not a readable Excel workbook (%(error)s).")
                 % {"error": _describe(error)}
             ) from error
         for sheet in sheets:
-            rows = sheet.iter_rows(values_only=True)
-            for number in range(1, HEADER_SCAN_ROWS + 1):
+            rows = sheet.numbered_rows()
+            number = 0
+            while True:
                 try:
-                    row = next(rows)
+                    number, row = next(rows)
                 except StopIteration:
                     break
+                except TableError:
+                    self._close()
+                    raise
                 except WORKBOOK_ERRORS as error:
                     self._close()
-                    raise _damaged(error, row=number) from error
+                    raise _damaged(error, row=number + 1) from error
+                if number > HEADER_SCAN_ROWS:
+                    break
                 header = [clean(value) for value in row]
                 if len({normal_header(value) for value in header} & UHRI_HEADERS) < 2:
                     continue
                 try:
                     self.found, ignored = map_headers(header, UHRI_COLUMNS, {})
-                except PlanTableError:
+                except TableError:
                     self._close()
                     raise
                 self.sheet, self.header, self.header_row, self.rows = sheet, header, number, rows
@@ -307,7 +309,7 @@ class UhriXlsxReader(Reader):
                     )
                 return
         self._close()
-        raise PlanTableError(
+        raise TableError(
             _(
                 "This is not a UHRI Excel export: none of the first %(count)d rows is its header "
                 "(Text, Reccomending Body, Document Symbol, OHCHR Annotation Id, …)."
@@ -326,16 +328,17 @@ class UhriXlsxReader(Reader):
             self.handle = None
 
     def _rows(self) -> Iterator[tuple[int, tuple[Any, ...]]]:
-        """(row number, values) of the rows below the header; damage as ``PlanTableError``."""
+        """(row number, values) of the rows below the header; damage as ``TableError``."""
         number = self.header_row
         while True:
             try:
-                row = next(self.rows)
+                number, row = next(self.rows)
             except StopIteration:
                 return
+            except TableError:
+                raise
             except WORKBOOK_ERRORS as error:
                 raise _damaged(error, row=number + 1) from error
-            number += 1
             yield number, row
 
     def items(self) -> Iterator[Item]:
@@ -363,8 +366,8 @@ def _describe(error: BaseException) -> str:
     return str(error) or type(error).__name__
 
 
-def _damaged(error: BaseException, *, row: int | None = None) -> PlanTableError:
-    return PlanTableError(
+def _damaged(error: BaseException, *, row: int | None = None) -> TableError:
+    return TableError(
         _("The workbook is damaged or cut short (%(error)s); nothing was imported.")
         % {"error": _describe(error)},
         row=row,
@@ -382,22 +385,24 @@ def check_workbook_archive(path: Path) -> None:
     """Refuse what is not a whole XLSX archive, or would inflate far beyond a real one.
 
     Only the archive's directory is read: a zip bomb is refused before any of it is inflated.
-    (A directory that understates a member's size does not help a bomb either: Python's
-    ``zipfile`` stops inflating at the stated size and reports a damaged member.)
+    (A directory that understates a member's size does not help a bomb either: the reader
+    counts what each part really inflates to, ``core.tabular.limits.GuardedMember``.)
     """
+    size = path.stat().st_size
+    RECOMMENDATION_LIMITS.check_size(size)
     with path.open("rb") as stream:
         head = stream.read(8)
     if not head:
-        raise PlanTableError(_("The file is empty."))
+        raise TableError(_("The file is empty."))
     if head.startswith(OLE2_MAGIC):
-        raise PlanTableError(
+        raise TableError(
             _(
                 "This is an Excel 97-2003 workbook (.xls) or a workbook protected by a password, "
                 "not an .xlsx workbook. Open it in Excel and save it as .xlsx."
             )
         )
     if not head.startswith(ZIP_MAGIC):
-        raise PlanTableError(
+        raise TableError(
             _(
                 "This is not an Excel workbook (.xlsx): it is not a ZIP archive, as every .xlsx "
                 "file is. If it is a CSV or JSON file, choose that format."
@@ -406,27 +411,14 @@ def check_workbook_archive(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
-            total = 0
-            for member in members:
-                total += member.file_size
-                inflation = member.file_size / max(member.compress_size, 1)
-                if total > MAX_UNCOMPRESSED or (
-                    member.file_size > 10 * 1024**2 and inflation > MAX_INFLATION
-                ):
-                    raise PlanTableError(
-                        _(
-                            "The workbook would unpack to far more than its size "
-                            "(%(member)s: %(inflation)d times); it is refused as unsafe."
-                        )
-                        % {"member": member.filename, "inflation": inflation}
-                    )
+            check_directory(members, archive_size=size, limits=RECOMMENDATION_LIMITS)
             names = {member.filename for member in members}
             if "xl/workbook.xml" not in names or not any(
                 name.startswith("xl/worksheets/") for name in names
             ):
-                raise PlanTableError(_("The file is a ZIP archive but not an Excel workbook."))
+                raise TableError(_("The file is a ZIP archive but not an Excel workbook."))
     except (zipfile.BadZipFile, OSError, EOFError) as error:
-        raise PlanTableError(
+        raise TableError(
             _(
                 "The file is not a complete Excel workbook (%(error)s). It may have been cut "
                 "short while downloading; download it again."
@@ -469,9 +461,9 @@ class UhriJsonReader(Reader):
         with self.path.open("rb") as stream:
             first = _first_json_character(stream)
             if not first:
-                raise PlanTableError(_("The file is empty."))
+                raise TableError(_("The file is empty."))
             if first != b"[":
-                raise PlanTableError(
+                raise TableError(
                     _(
                         "This is not a UHRI JSON export: the file must hold a list of objects, "
                         "and it begins with “%(start)s”."
@@ -481,30 +473,30 @@ class UhriJsonReader(Reader):
             try:
                 head = next(ijson.items(stream, "item", use_float=True), None)
             except ijson.JSONError as error:
-                raise PlanTableError(
+                raise TableError(
                     _("The JSON is broken near the start of the file: %(error)s.")
                     % {"error": _first_line(error)}
                 ) from error
             except UnicodeDecodeError as error:
-                raise PlanTableError(_("The JSON is not UTF-8 text.")) from error
+                raise TableError(_("The JSON is not UTF-8 text.")) from error
             if head is not None:
                 self._check_object(head, 1)
 
     def _check_object(self, value: object, number: int) -> None:
         if not isinstance(value, dict):
-            raise PlanTableError(
+            raise TableError(
                 _("Object %(number)d of the list is not an object but %(type)s.")
                 % {"number": number, "type": type(value).__name__}
             )
         missing = [key for key in UHRI_JSON_REQUIRED if key not in value]
         if missing:
-            raise PlanTableError(
+            raise TableError(
                 _("Object %(number)d lacks the UHRI fields %(keys)s: this is not a UHRI export.")
                 % {"number": number, "keys": ", ".join(missing)}
             )
 
     def _objects(self, stream: IO[bytes], *, first_pass: bool) -> Iterator[tuple[int, dict]]:
-        """(number, object) for every object of the list; a broken file as ``PlanTableError``."""
+        """(number, object) for every object of the list; a broken file as ``TableError``."""
         number = 0
         done = 0 if first_pass else self.size
         _first_json_character(stream)  # past a BOM
@@ -515,7 +507,7 @@ class UhriJsonReader(Reader):
                 if number % 1000 == 0:
                     self.progress(done + stream.tell(), 2 * self.size)
         except ijson.JSONError as error:
-            raise PlanTableError(
+            raise TableError(
                 # The parser reads ahead: the objects it had parsed in the block where it
                 # met the break are lost, so the count is a lower bound ("about").
                 _(
@@ -530,7 +522,7 @@ class UhriJsonReader(Reader):
                 }
             ) from error
         except UnicodeDecodeError as error:
-            raise PlanTableError(
+            raise TableError(
                 _("The JSON is not UTF-8 text (after object %(number)d). Nothing was imported.")
                 % {"number": number}
             ) from error
@@ -568,57 +560,16 @@ def _first_json_character(stream: IO[bytes]) -> bytes:
 # --- CSV: UPR Info and mapped files ----------------------------------------------------------
 
 
-def open_csv(path: Path) -> tuple[io.TextIOWrapper, str]:
-    """The file as a text stream in its own encoding, and its head decoded (for the delimiter).
-
-    UTF-8 (with or without BOM), UTF-16 with a BOM, else Windows-1251 when the head reads as
-    Cyrillic; the encoding is judged on the first 64 KiB, cut at a line end.
-    """
-    from rightsmonitor.plans.importers.table_files import decode_csv
-
-    raw = path.open("rb")
-    head = raw.read(CSV_SAMPLE)
+def _first_records(head: str, delimiter: str) -> list[list[str]]:
+    """The first records of the head of a CSV file (empty ones too: they count as rows)."""
+    lines = stream_lines(io.StringIO(head, newline=""))
+    rows = csv_rows(lines, delimiter=delimiter, limits=RECOMMENDATION_LIMITS)
     try:
-        if not head.strip():
-            raise PlanTableError(_("The file is empty."))
-        if head.startswith((ZIP_MAGIC, OLE2_MAGIC)):
-            raise PlanTableError(
-                _(
-                    "This is an Excel workbook (or another archive), not a CSV file. Choose "
-                    "“UHRI Excel export” for a UHRI workbook, or save the sheet as CSV."
-                )
-            )
-        if len(head) == CSV_SAMPLE:
-            head = _whole_lines(head)
-        text, encoding = decode_csv(head)
-    except PlanTableError:
-        raw.close()
-        raise
-    raw.seek(0)
-    stream = io.TextIOWrapper(raw, encoding=encoding, newline="", errors="strict")
-    return stream, text
-
-
-def _whole_lines(head: bytes) -> bytes:
-    """The head of a file cut after its last line end, in UTF-16 too (two bytes a unit)."""
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        newline = b"\n\x00" if head.startswith(codecs.BOM_UTF16_LE) else b"\x00\n"
-        end = len(head)
-        while (index := head.rfind(newline, 0, end)) > 0:
-            if index % 2 == 0:
-                return head[: index + 2]
-            end = index + 1
-        return head[: len(head) - len(head) % 2]
-    return head[: head.rindex(b"\n") + 1] if b"\n" in head else head
-
-
-def _delimiters(text: str) -> list[str]:
-    """Comma, semicolon and tab, the likeliest first: most frequent in the first line, then
-    in the first lines together (a title above the header has none or few)."""
-    lines = text.splitlines()[: HEADER_SCAN_ROWS + 10]
-    first = lines[0] if lines else ""
-    whole = "\n".join(lines)
-    return sorted([",", ";", "\t"], key=lambda d: (-first.count(d), -whole.count(d)))
+        return [row for _number, row in islice(rows, HEADER_SCAN_ROWS)]
+    except TableError as error:
+        raise TableError(
+            _("Cannot read the CSV header: %(error)s") % {"error": error.message}, row=error.row
+        ) from error
 
 
 class CsvReader(Reader):
@@ -632,45 +583,35 @@ class CsvReader(Reader):
     fixed_headers: frozenset[str] = frozenset()
 
     def check(self) -> None:
-        stream, text = open_csv(self.path)
+        stream, head = open_csv(self.path, RECOMMENDATION_LIMITS)
+        stream.close()
         mapping = self.options.get("mapping", {})
-        first_error: PlanTableError | None = None
-        with stream:
-            for delimiter in _delimiters(text):
-                stream.seek(0)
-                reader = csv.reader(stream, delimiter=delimiter)
+        first_error: TableError | None = None
+        for delimiter in delimiter_candidates(head):
+            for index, row in enumerate(_first_records(head, delimiter)):
+                header = [clean(value) for value in row]
                 try:
-                    rows = [
-                        row for _index, row in zip(range(HEADER_SCAN_ROWS), reader, strict=False)
-                    ]
-                except (csv.Error, UnicodeDecodeError) as error:
-                    raise PlanTableError(
-                        _("Cannot read the CSV header: %(error)s") % {"error": error}, row=1
-                    ) from error
-                for index, row in enumerate(rows):
-                    header = [clean(value) for value in row]
-                    try:
-                        found, unclaimed = map_headers(header, self.columns, mapping)
-                        if len(found) < (1 if index == 0 else 2):
-                            # Below the first row, one known name is not enough: a data
-                            # row may hold "Recommendation" (Uwazi's template) in a cell.
-                            continue
-                        self.found = found
-                        self.header = header
-                        self.check_found()
-                    except PlanTableError as error:
-                        first_error = first_error or error
+                    found, unclaimed = map_headers(header, self.columns, mapping)
+                    if len(found) < (1 if index == 0 else 2):
+                        # Below the first row, one known name is not enough: a data
+                        # row may hold "Recommendation" (Uwazi's template) in a cell.
                         continue
-                    self.delimiter, self.header_index = delimiter, index
-                    self.ignored = [
-                        name for name in unclaimed if normal_header(name) not in self.fixed_headers
-                    ]
-                    if self.ignored:
-                        self.notes.append(
-                            _("Columns ignored: %(names)s.") % {"names": ", ".join(self.ignored)}
-                        )
-                    return
-        raise first_error or PlanTableError(
+                    self.found = found
+                    self.header = header
+                    self.check_found()
+                except TableError as error:
+                    first_error = first_error or error
+                    continue
+                self.delimiter, self.header_index = delimiter, index
+                self.ignored = [
+                    name for name in unclaimed if normal_header(name) not in self.fixed_headers
+                ]
+                if self.ignored:
+                    self.notes.append(
+                        _("Columns ignored: %(names)s.") % {"names": ", ".join(self.ignored)}
+                    )
+                return
+        raise first_error or TableError(
             _("None of the first %(count)d rows is a header with the columns of %(format)s.")
             % {"count": HEADER_SCAN_ROWS, "format": self.label}
         )
@@ -681,15 +622,17 @@ class CsvReader(Reader):
     def items(self) -> Iterator[Item]:
         if not hasattr(self, "delimiter"):
             self.check()
-        stream, _text = open_csv(self.path)
+        stream, _text = open_csv(self.path, RECOMMENDATION_LIMITS)
         names = {f: self.header[i] for f, i in self.found.items()}
         number = self.header_index + 1
         with stream:
-            reader = csv.reader(stream, delimiter=self.delimiter)
+            rows = csv_rows(
+                stream_lines(stream), delimiter=self.delimiter, limits=RECOMMENDATION_LIMITS
+            )
             try:
-                for _skipped in range(self.header_index + 1):
-                    next(reader, None)
-                for number, row in enumerate(reader, start=self.header_index + 2):
+                for number, row in rows:
+                    if number <= self.header_index + 1:
+                        continue
                     if not any(value.strip() for value in row):
                         continue
                     cells = _cells(row, self.found)
@@ -698,8 +641,13 @@ class CsvReader(Reader):
                     )
                     if number % 1000 == 0:
                         self.progress(cast(IO[bytes], stream.buffer).tell(), self.size)
-            except (csv.Error, UnicodeDecodeError) as error:
-                raise PlanTableError(
+            except TableError as error:
+                raise TableError(
+                    _("%(error)s. Nothing was imported.") % {"error": error.message.rstrip(".")},
+                    row=error.row,
+                ) from error
+            except UnicodeDecodeError as error:
+                raise TableError(
                     _("Cannot read the CSV file: %(error)s. Nothing was imported.")
                     % {"error": error},
                     row=number + 1,
@@ -750,7 +698,7 @@ class UprInfoCsvReader(CsvReader):
 
     def check_found(self) -> None:
         if "text" not in self.found and "title" not in self.found:
-            raise PlanTableError(
+            raise TableError(
                 _(
                     "This is not a UPR Info export: it has neither a “Title” nor a "
                     "“Recommendation” column. The header row has: %(header)s."
@@ -832,7 +780,7 @@ class MappedCsvReader(CsvReader):
 
     def check_found(self) -> None:
         if "body" not in self.found and not self.options.get("body"):
-            raise PlanTableError(
+            raise TableError(
                 _("Say which column holds the recommending body, or give one body for every row.")
             )
 
@@ -896,7 +844,7 @@ def reader_for(
     try:
         reader_class = READERS[format]
     except KeyError:
-        raise PlanTableError(
+        raise TableError(
             _("Unknown format “%(format)s”: use one of %(formats)s.")
             % {"format": format, "formats": ", ".join(READERS)}
         ) from None

@@ -21,7 +21,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from rightsmonitor.plans.importers.errors import PlanTableError
+from rightsmonitor.core.tabular import TableError
 from rightsmonitor.plans.models import Theme
 from rightsmonitor.recommendations.importers.engine import (
     ImportSummary,
@@ -321,7 +321,7 @@ def test_a_json_cut_short_is_refused_and_nothing_is_written(tmp_path: Path) -> N
     broken.write_bytes(data[: len(data) * 2 // 3])
 
     check_file(broken, "uhri-json")  # the head is fine: the upload page accepts it
-    with pytest.raises(PlanTableError, match="The JSON is broken after about 7 objects"):
+    with pytest.raises(TableError, match="The JSON is broken after about 7 objects"):
         run(broken, "uhri-json")
 
     assert snapshot() == before
@@ -333,7 +333,7 @@ def test_a_json_element_that_is_not_a_uhri_object_refuses_the_file(tmp_path: Pat
     bad = tmp_path / "mixed.json"
     bad.write_text(json.dumps([*objects[:3], {"id": 1, "text": "Ratify"}]))
 
-    with pytest.raises(PlanTableError, match="Object 4 lacks the UHRI fields"):
+    with pytest.raises(TableError, match="Object 4 lacks the UHRI fields"):
         run(bad, "uhri-json")
 
     assert Recommendation.objects.count() == 0
@@ -468,7 +468,7 @@ def test_uprinfo_labels_we_do_not_know_are_mapped_by_the_user(tmp_path: Path) ->
     header = header.replace("Response", "SuR Position 2025")
     path.write_text(f"{header}\n{rest}")
 
-    with pytest.raises(PlanTableError, match="neither a “Title” nor a “Recommendation” column"):
+    with pytest.raises(TableError, match="neither a “Title” nor a “Recommendation” column"):
         check_file(path, "uprinfo-csv")
 
     summary = run(
@@ -483,9 +483,9 @@ def test_uprinfo_labels_we_do_not_know_are_mapped_by_the_user(tmp_path: Path) ->
 
 
 def test_a_mapping_to_a_column_the_file_lacks_is_refused() -> None:
-    with pytest.raises(PlanTableError, match="The file has no column “Text EN”"):
+    with pytest.raises(TableError, match="The file has no column “Text EN”"):
         run("uprinfo.csv", "uprinfo-csv", mapping={"text": "Text EN"})
-    with pytest.raises(PlanTableError, match="“colour” is not a field that can be mapped"):
+    with pytest.raises(TableError, match="“colour” is not a field that can be mapped"):
         run("uprinfo.csv", "uprinfo-csv", mapping={"colour": "Title"})
 
 
@@ -517,12 +517,12 @@ def test_a_generic_csv_imports_with_a_mapping_and_a_body() -> None:
 
 def test_a_generic_csv_needs_a_body() -> None:
     options = {"mapping": GENERIC_OPTIONS["mapping"]}
-    with pytest.raises(PlanTableError, match="Say which column holds the recommending body"):
+    with pytest.raises(TableError, match="Say which column holds the recommending body"):
         run("generic.csv", "csv", **options)
 
 
 def test_a_generic_csv_without_a_text_column_is_refused() -> None:
-    with pytest.raises(PlanTableError, match="Required column missing: “text”"):
+    with pytest.raises(TableError, match="Required column missing: “text”"):
         run("generic.csv", "csv", body="CAT")
 
 
@@ -585,7 +585,7 @@ def test_an_empty_file_is_refused_in_every_format(tmp_path: Path) -> None:
     path = tmp_path / "empty"
     path.write_bytes(b"")
     for format in ("uhri-xlsx", "uhri-json", "uprinfo-csv", "csv"):
-        with pytest.raises(PlanTableError, match="The file is empty"):
+        with pytest.raises(TableError, match="The file is empty"):
             run(path, format, body="CAT")
 
 

@@ -27,9 +27,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from rightsmonitor.accounts.commands import acting_user
 from rightsmonitor.core.roles import is_staff_role
+from rightsmonitor.core.tabular import TableError, iter_messages
 from rightsmonitor.indicators.access import data_agency_id
 from rightsmonitor.indicators.importers.observations import FORMATS, import_observations
-from rightsmonitor.plans.importers.errors import PlanTableError, iter_messages
 
 
 class Command(BaseCommand):
@@ -69,7 +69,7 @@ class Command(BaseCommand):
                 indicator=options["indicator"],
                 dry_run=options["dry_run"],
             )
-        except PlanTableError as error:
+        except TableError as error:
             for message in iter_messages(error):
                 self.stderr.write(message)
             count = len(error.errors)

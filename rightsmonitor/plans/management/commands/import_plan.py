@@ -23,7 +23,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from rightsmonitor.core.translation import language_codes
-from rightsmonitor.plans.importers.plan_table import PlanTableError, iter_messages, load_plan_table
+from rightsmonitor.plans.importers.plan_table import TableError, iter_messages, load_plan_table
 from rightsmonitor.plans.models import Plan
 
 
@@ -74,7 +74,7 @@ class Command(BaseCommand):
                 dry_run=options["dry_run"],
                 progress=self._progress if options["verbosity"] >= 2 else None,
             )
-        except PlanTableError as error:
+        except TableError as error:
             for message in iter_messages(error):
                 self.stderr.write(message)
             count = len(error.errors)

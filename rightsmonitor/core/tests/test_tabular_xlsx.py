@@ -1,4 +1,5 @@
-"""The streaming XLSX reader gives what openpyxl gives, without holding the shared strings."""
+"""core.tabular's streaming XLSX reader gives what openpyxl gives, without holding the
+shared strings."""
 
 from __future__ import annotations
 
@@ -10,15 +11,15 @@ import pytest
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
-from rightsmonitor.recommendations.importers import xlsx_stream
-from rightsmonitor.recommendations.importers.xlsx_stream import open_workbook
+from rightsmonitor.core.tabular.limits import Limits
+from rightsmonitor.core.tabular.xlsx import open_workbook
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[2] / "recommendations" / "tests" / "data"
 
 
-def rows_of(path: Path) -> list[list[tuple[object, ...]]]:
+def rows_of(path: Path, limits: Limits | None = None) -> list[list[tuple[object, ...]]]:
     with path.open("rb") as stream:
-        book = open_workbook(stream)
+        book = open_workbook(stream, limits)
         try:
             return [list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets]
         finally:
@@ -49,11 +50,8 @@ def test_the_test_workbooks_read_as_openpyxl_reads_them(name: str) -> None:
 
 
 @pytest.mark.parametrize("on_disk", [False, True])
-def test_cells_of_every_kind(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, on_disk: bool
-) -> None:
-    if on_disk:
-        monkeypatch.setattr(xlsx_stream, "IN_MEMORY_STRINGS", 0)
+def test_cells_of_every_kind(tmp_path: Path, on_disk: bool) -> None:
+    limits = Limits(strings_in_memory=0) if on_disk else None
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Export"
@@ -68,7 +66,7 @@ def test_cells_of_every_kind(
     path = tmp_path / "kinds.xlsx"
     book.save(path)
 
-    first, second = rows_of(path)
+    first, second = rows_of(path, limits)
     assert first[0] == ("Text", 136.1, 42, datetime(2025, 2, 12), True)
     assert first[1][0] == "Bold and plain"
     assert first[2] == ()
