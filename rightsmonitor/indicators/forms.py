@@ -14,9 +14,11 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from rightsmonitor.indicators.breakdowns import breakdown_key, parse_breakdown_key
+from rightsmonitor.indicators.importers.observations import OBSERVATION_LIMITS
 from rightsmonitor.indicators.models import AREA, DimensionValue, Indicator
 from rightsmonitor.indicators.periods import Period, PeriodError, parse_period
 from rightsmonitor.indicators.queries import LineChoice, by_code
@@ -290,7 +292,7 @@ UPLOAD_FORMATS = [
     ("opensdg-xlsx", _("Open SDG, XLSX")),
     ("sdmx-csv", _("SDMX-CSV")),
 ]
-UPLOAD_EXTENSIONS = (".csv", ".xlsx", ".txt")
+UPLOAD_EXTENSIONS = (".csv", ".xlsx", ".txt", ".docx", ".html", ".htm")
 
 
 class IndicatorChoiceField(forms.ModelChoiceField):
@@ -327,6 +329,12 @@ class ObservationUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(UPLOAD_EXTENSIONS):
             raise ValidationError(_("Upload a CSV or XLSX file."), code="extension")
+        if upload.size > OBSERVATION_LIMITS.max_bytes:
+            raise ValidationError(
+                _("The file is larger than %(size)s."),
+                code="too_large",
+                params={"size": filesizeformat(OBSERVATION_LIMITS.max_bytes)},
+            )
         return upload
 
 

@@ -456,18 +456,19 @@ class AmendmentForm(_TranslatedFormMixin, forms.ModelForm):
 
 # Plan tables -----------------------------------------------------------------------------------
 
-PLAN_TABLE_EXTENSIONS = (".xlsx", ".csv", ".txt", ".tsv")
+PLAN_TABLE_EXTENSIONS = (".xlsx", ".csv", ".txt", ".tsv", ".docx", ".html", ".htm")
 
 
 class PlanTableUploadForm(forms.Form):
-    """Upload a plan table (XLSX or CSV) into an existing plan."""
+    """Upload a plan table (XLSX, CSV, DOCX or HTML) into an existing plan."""
 
     file = forms.FileField(
         label=_("Plan table"),
         help_text=_(
-            "An XLSX or CSV file laid out as plans are published: No. | Action | Form of "
-            "completion | Deadline | Responsible agencies, with section rows between the actions. "
-            "Headers may be in English, Russian or Kazakh."
+            "An XLSX, CSV, Word (.docx) or HTML file laid out as plans are published: No. | "
+            "Action | Form of completion | Deadline | Responsible agencies, with section rows "
+            "between the actions. Headers may be in English, Russian or Kazakh. In a decree's "
+            "annex the table with this header is found among the others."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(PLAN_TABLE_EXTENSIONS)}),
     )
@@ -499,7 +500,7 @@ class PlanTableUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(PLAN_TABLE_EXTENSIONS):
             raise ValidationError(
-                _("Upload an XLSX or CSV file (%(extensions)s)."),
+                _("Upload an XLSX, CSV, Word or HTML file (%(extensions)s)."),
                 code="extension",
                 params={"extensions": ", ".join(PLAN_TABLE_EXTENSIONS)},
             )

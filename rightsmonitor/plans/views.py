@@ -84,6 +84,7 @@ from rightsmonitor.plans.importers.plan_table import (
     ImportReport,
     PlanNotEmptyError,
     TableError,
+    load_new_plan_table,
     load_plan_table,
 )
 from rightsmonitor.plans.models import (
@@ -647,18 +648,17 @@ def plan_import_new(request: HttpRequest) -> HttpResponse:
     if request.method != "POST" or not form.is_valid():
         return _render_import(request, form)
     data = form.cleaned_data
+    options = _import_options(form)
+    del options["replace"]  # a new plan has nothing to replace
     try:
-        with transaction.atomic():
-            plan = create_plan(
-                by=request.user,
-                code=data["code"],
-                country=data["country"],
-                status=Plan.Status.DRAFT,
-                **{f"title_{data['language']}": data["title"]},
-            )
-            report = load_plan_table(data["file"], plan, by=request.user, **_import_options(form))
-            if report.dry_run:
-                transaction.set_rollback(True)
+        plan, report = load_new_plan_table(
+            data["file"],
+            code=data["code"],
+            country=data["country"],
+            title=data["title"],
+            by=request.user,
+            **options,
+        )
     except TableError as exc:
         return _render_import(request, form, error=exc)
     except ValidationError as exc:

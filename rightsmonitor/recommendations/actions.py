@@ -26,7 +26,7 @@ from rightsmonitor.plans.actions import record_actor
 from rightsmonitor.plans.models import Action
 from rightsmonitor.recommendations import access
 from rightsmonitor.recommendations.importers.engine import ImportSummary, import_recommendations
-from rightsmonitor.recommendations.importers.readers import READERS
+from rightsmonitor.recommendations.importers.readers import READERS, RECOMMENDATION_LIMITS
 from rightsmonitor.recommendations.models import (
     ImportRun,
     Recommendation,
@@ -36,7 +36,7 @@ from rightsmonitor.recommendations.models import (
 from rightsmonitor.recommendations.progress import set_progress
 
 logger = logging.getLogger(__name__)
-MAX_UPLOAD = 1024**3  # the whole UHRI in JSON is about 400 MB
+MAX_UPLOAD = RECOMMENDATION_LIMITS.max_bytes  # the whole UHRI in JSON is about 400 MB
 
 
 def link_action(

@@ -96,7 +96,7 @@ class Limits:
 # Limits for readers that stream rows to the database rather than keep them (the whole UN
 # index: a 400 MB JSON file, a workbook of 267,500 rows).
 STREAMING = Limits(
-    max_bytes=2 * GB,
+    max_bytes=1 * GB,
     max_rows=10_000_000,
     max_columns=1_000,
     max_member_bytes=4 * GB,

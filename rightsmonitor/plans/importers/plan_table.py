@@ -115,6 +115,7 @@ __all__ = [
     "decode_csv",
     "import_plan_table",
     "iter_messages",
+    "load_new_plan_table",
     "load_plan_table",
     "number_text",
     "parse_plan_table",
@@ -979,3 +980,46 @@ def load_plan_table(
         dry_run=dry_run,
         progress=progress,
     )
+
+
+def load_new_plan_table(
+    source: Source,
+    *,
+    code: str,
+    country: str,
+    title: str,
+    by: Any,
+    filename: str = "",
+    sheet: str | None = None,
+    language: str = "en",
+    create_agencies: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> tuple[Plan, ImportReport]:
+    """Create a draft plan and fill it from a table: both or neither.
+
+    Raises ``ValidationError`` for the plan's own fields (a taken code, an unknown country)
+    and ``TableError`` for the table; either way nothing is saved, as with ``dry_run``.
+    """
+    with transaction.atomic():
+        plan = plan_actions.create_plan(
+            by=by,
+            code=code,
+            country=country,
+            status=Plan.Status.DRAFT,
+            **{f"title_{language}": title},
+        )
+        report = load_plan_table(
+            source,
+            plan,
+            by=by,
+            filename=filename,
+            sheet=sheet,
+            language=language,
+            create_agencies=create_agencies,
+            progress=progress,
+        )
+        if dry_run:
+            report.dry_run = True
+            transaction.set_rollback(True)
+    return plan, report

@@ -9,17 +9,21 @@ recognises it, whichever kind of file it came from.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from datetime import date, timedelta
+
+from django.conf import settings
 
 from rightsmonitor.core.tabular import CellValue, Limits, Source, TableRows, cell_text, read_table
 from rightsmonitor.core.tabular.limits import MB
 from rightsmonitor.plans.importers.columns import find_header
 
-# A plan has hundreds of actions at most; a decree's Word annex may carry images.
+# A plan has hundreds of actions at most; a decree's Word annex may carry images. The file's
+# own size is the PLAN_IMPORT_MAX_BYTES setting.
 PLAN_TABLE_LIMITS = Limits(
-    max_bytes=50 * MB,
+    max_bytes=10 * MB,
     max_rows=20_000,
     max_columns=200,
     max_member_bytes=100 * MB,
@@ -35,8 +39,9 @@ def names_plan_columns(rows: Sequence[Sequence[str]]) -> bool:
 
 def read_rows(source: Source, *, filename: str = "", sheet: str | None = None) -> TableRows:
     """The rows of a plan table: XLSX, CSV, DOCX or HTML, held to ``PLAN_TABLE_LIMITS``."""
+    limits = dataclasses.replace(PLAN_TABLE_LIMITS, max_bytes=settings.PLAN_IMPORT_MAX_BYTES)
     return read_table(
-        source, filename=filename, sheet=sheet, header=names_plan_columns, limits=PLAN_TABLE_LIMITS
+        source, filename=filename, sheet=sheet, header=names_plan_columns, limits=limits
     )
 
 

@@ -318,6 +318,164 @@ def plan_no_sections() -> None:
     write_csv("plan_no_sections.csv", rows, encoding="utf-8", delimiter=",")
 
 
+# --- The decree's annex as published: a Word document and a legal-database page -------------
+
+RU_DOCUMENT_HEADER = [
+    "№ п/п",
+    "Наименование мероприятия",
+    "Форма завершения",
+    "Срок исполнения",
+    "Ответственные за исполнение",
+]
+FOOTNOTED_ACTION = "5.1"  # its title carries a footnote mark, which the reader drops
+
+
+def ru_plan_rows(demo: dict[str, Any]) -> list[tuple[str, list[list[str]]]]:
+    """All 8 sections and 27 actions in Russian: (section heading, action rows)."""
+    forms = form_names(demo, "ru")
+    sections = []
+    for section in demo["plan"]["sections"]:
+        rows = [
+            [
+                action["number"],
+                action["title"]["ru"],
+                forms[action["form_of_completion"]],
+                RU_DEADLINES.get(action["deadline"], action["deadline"]),
+                agencies(action["agencies"], "ru"),
+            ]
+            for action in section["actions"]
+        ]
+        sections.append((f"{section['number']}. {section['title']['ru']}", rows))
+    return sections
+
+
+def same_form_runs(rows: list[list[str]]) -> list[tuple[int, int]]:
+    """(first, last) indexes of consecutive actions with the same form: merged down a column."""
+    runs = []
+    start = 0
+    for index in range(1, len(rows) + 1):
+        if index == len(rows) or rows[index][2] != rows[start][2]:
+            if index - start > 1:
+                runs.append((start, index - 1))
+            start = index
+    return runs
+
+
+def kz_plan_ru_docx(demo: dict[str, Any]) -> None:
+    """The whole plan as a Word annex: title paragraphs, an unrelated table, then the plan's
+    table with Russian headers, section rows merged across it, the form of completion merged
+    down over consecutive actions, a footnote mark and a two-paragraph cell."""
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    document = docx.Document()
+    document.core_properties.created = FIXED_TIME
+    document.core_properties.modified = FIXED_TIME
+    document.core_properties.last_modified_by = ""
+    document.core_properties.author = ""
+    approved = document.add_paragraph(
+        "Утвержден постановлением Правительства Республики Казахстан от 28 апреля 2022 года № 258"
+    )
+    approved.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    document.add_heading(demo["plan"]["title"]["ru"], level=1)
+    details = document.add_table(rows=0, cols=2)
+    for label, value in [
+        ("Орган, принявший акт", "Правительство Республики Казахстан"),
+        ("Дата принятия", "28.04.2022"),
+        ("Номер", "258"),
+    ]:
+        cells = details.add_row().cells
+        cells[0].text, cells[1].text = label, value
+    document.add_paragraph("План мероприятий")
+    table = document.add_table(rows=1, cols=5)
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, RU_DOCUMENT_HEADER, strict=True):
+        cell.text = text
+    for heading, rows in ru_plan_rows(demo):
+        section_row = table.add_row()
+        merged = section_row.cells[0].merge(section_row.cells[4])
+        merged.text = heading
+        merged.paragraphs[0].runs[0].bold = True
+        first_row = len(table.rows)
+        for values in rows:
+            cells = table.add_row().cells
+            for cell, text in zip(cells, values, strict=True):
+                cell.text = text
+            if values[0] == FOOTNOTED_ACTION:
+                mark = cells[1].paragraphs[0].add_run("1")
+                mark.font.superscript = True
+            if values[0] == "1.1":
+                cells[4].text = ""
+                names = values[4].split(", ")
+                cells[4].paragraphs[0].add_run(", ".join(names[:2]) + ",")
+                cells[4].add_paragraph(", ".join(names[2:]))
+        for start, end in same_form_runs(rows):
+            top = table.cell(first_row + start, 2)
+            merged = top.merge(table.cell(first_row + end, 2))
+            merged.text = rows[start][2]
+    document.add_paragraph("1 Footnote: the action is carried out by agreement.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    write_fixed_zip(buffer.getvalue(), "kz_plan_ru.docx")
+
+
+def kz_plan_ru_html(demo: dict[str, Any]) -> None:
+    """The whole plan as the legal database shows it: a page with a menu table before the
+    plan's, entities, a footnote mark in <sup>, a row of column numbers, section rows with
+    colspan, the form of completion with rowspan, scripts and styles."""
+    from html import escape
+
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="ru"><head><meta charset="utf-8">',
+        "<title>Об утверждении Плана действий</title>",
+        "<style>td { border: 1px solid #000; }</style>",
+        "<script>var counter = '<table><tr><td>x</td></tr></table>';</script>",
+        "</head><body>",
+        '<table class="menu"><tr><td><a href="/">Главная</a></td><td>Поиск</td></tr></table>',
+        "<p>Утвержден постановлением Правительства Республики Казахстан<br>",
+        "от 28 апреля 2022 года&nbsp;№&nbsp;258</p>",
+        f"<h1>{escape(demo['plan']['title']['ru'])}</h1>",
+        '<table border="1" cellpadding="2">',
+        "<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in RU_DOCUMENT_HEADER),
+        "</tr></thead><tbody>",
+        "<tr>" + "".join(f"<td>{n}</td>" for n in range(1, 6)) + "</tr>",
+    ]
+    for heading, rows in ru_plan_rows(demo):
+        parts.append(f'<tr><td colspan="5"><p><b>{escape(heading)}</b></p></td></tr>')
+        spans = {start: end - start + 1 for start, end in same_form_runs(rows)}
+        covered = {i for start, end in same_form_runs(rows) for i in range(start + 1, end + 1)}
+        for index, values in enumerate(rows):
+            cells = [f"<td>{escape(values[0])}</td>"]
+            title = escape(values[1])
+            if values[0] == FOOTNOTED_ACTION:
+                title += "<sup>1</sup>"
+            cells.append(f"<td><p>{title}</p></td>")
+            if index in spans:
+                cells.append(f'<td rowspan="{spans[index]}">{escape(values[2])}</td>')
+            elif index not in covered:
+                cells.append(f"<td>{escape(values[2])}</td>")
+            cells.append(f"<td>{escape(values[3])}</td>")
+            cells.append(f"<td>{escape(values[4]).replace(', ', ',<br>')}</td>")
+            parts.append("<tr>" + "".join(cells) + "</tr>")
+    parts += [
+        "</tbody></table>",
+        "<p><sup>1</sup> Сноска: по согласованию.</p>",
+        "</body></html>",
+    ]
+    (HERE / "kz_plan_ru.html").write_text("\n".join(parts) + "\n", encoding="utf-8")
+
+
+def write_fixed_zip(data: bytes, name: str) -> None:
+    """Rewrite a ZIP with fixed timestamps so that regenerating gives the same bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    with zipfile.ZipFile(HERE / name, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2024, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(fixed, source.read(info.filename))
+
+
 # --- Broken files -----------------------------------------------------------------------------
 
 
@@ -418,6 +576,8 @@ def main() -> None:
     write_reference(demo)
     kz_plan_en(demo)
     kz_plan_ru(demo)
+    kz_plan_ru_docx(demo)
+    kz_plan_ru_html(demo)
     deadlines_xlsx()
     plan_ru_cp1251(demo)
     plan_en_bom(demo)
