@@ -8,6 +8,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 
+from rightsmonitor.accounts.models import Role
+
 
 def acting_user(email: str | None, *, may: Callable[[Any], bool], refusal: str) -> Any:
     """The active user with ``email``, or without one the first active administrator, so that
@@ -15,7 +17,7 @@ def acting_user(email: str | None, *, may: Callable[[Any], bool], refusal: str) 
     command's work is refused with ``refusal`` (formatted with ``email``)."""
     users = get_user_model()._default_manager.filter(is_active=True)
     if email is None:
-        user = users.filter(role="administrator").order_by("pk").first()
+        user = users.filter(role=Role.ADMINISTRATOR).order_by("pk").first()
         if user is None:
             raise CommandError("There is no active administrator: name the user with --as.")
         return user

@@ -18,7 +18,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from rightsmonitor.core.roles import is_staff_role
+from rightsmonitor.core.roles import is_civil_society, is_focal_point, is_staff_role
 from rightsmonitor.participation.models import (
     Accreditation,
     Comment,
@@ -41,7 +41,7 @@ def approved_organisation_id(user: Any) -> int | None:
 
     Remembered on the user object for the request, since a page asks several times.
     """
-    if not _signed_in(user) or user.role != "civil_society" or not user.organisation_id:
+    if not is_civil_society(user) or not user.organisation_id:
         return None
     cached = getattr(user, "_approved_organisation_id", ...)
     if cached is ...:
@@ -69,7 +69,7 @@ def can_decide_applications(user: Any) -> bool:
 
 
 def _focal_agency_id(user: Any) -> int | None:
-    if _signed_in(user) and user.role == "focal_point" and user.agency_id:
+    if is_focal_point(user) and user.agency_id:
         return int(user.agency_id)
     return None
 

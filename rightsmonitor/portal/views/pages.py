@@ -16,7 +16,7 @@ from rightsmonitor.plans.access import (
     plans_for_user,
     visible_plan_or_404,
 )
-from rightsmonitor.plans.models import Action, Agency, Plan, PlanQuerySet
+from rightsmonitor.plans.models import Action, ActionAgency, Agency, Plan, PlanQuerySet
 from rightsmonitor.recommendations.access import can_manage as can_manage_recommendations
 from rightsmonitor.recommendations.queries import linked_for_action
 from rightsmonitor.reporting.access import reports_for_user
@@ -113,7 +113,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
             ),
             lead_count=Count(
                 "assignments",
-                filter=Q(assignments__action__in=visible, assignments__role="lead"),
+                filter=Q(assignments__action__in=visible, assignments__role=ActionAgency.Role.LEAD),
                 distinct=True,
             ),
         )

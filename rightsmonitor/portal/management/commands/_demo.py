@@ -7,6 +7,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from rightsmonitor.accounts.models import Role
+
 DEMO_PLAN_FILE = (
     Path(settings.BASE_DIR) / "rightsmonitor" / "plans" / "demo" / "kazakhstan_2022.yaml"
 )
@@ -17,7 +19,7 @@ DEMO_COORDINATOR = "coordinator@demo.rightsmonitor.org"
 @dataclass(frozen=True)
 class DemoLogin:
     email: str
-    role: str
+    role: Role
     first_name: str
     last_name: str
     agency: str = ""
@@ -26,21 +28,21 @@ class DemoLogin:
 
 
 DEMO_LOGINS = [
-    DemoLogin("admin@demo.rightsmonitor.org", "administrator", "Aida", "Admin"),
-    DemoLogin(DEMO_COORDINATOR, "coordinator", "Nurlan", "Coordinator", agency="PA"),
-    DemoLogin("focal.mia@demo.rightsmonitor.org", "focal_point", "Marat", "Focal", agency="MIA"),
+    DemoLogin("admin@demo.rightsmonitor.org", Role.ADMINISTRATOR, "Aida", "Admin"),
+    DemoLogin(DEMO_COORDINATOR, Role.COORDINATOR, "Nurlan", "Coordinator", agency="PA"),
+    DemoLogin("focal.mia@demo.rightsmonitor.org", Role.FOCAL_POINT, "Marat", "Focal", agency="MIA"),
     DemoLogin(
         "deputy.mia@demo.rightsmonitor.org",
-        "focal_point",
+        Role.FOCAL_POINT,
         "Dana",
         "Deputy",
         agency="MIA",
         note="validating authority, signs off MIA's reports",
     ),
-    DemoLogin("focal.gpo@demo.rightsmonitor.org", "focal_point", "Gani", "Focal", agency="GPO"),
+    DemoLogin("focal.gpo@demo.rightsmonitor.org", Role.FOCAL_POINT, "Gani", "Focal", agency="GPO"),
     DemoLogin(
         "ngo@demo.rightsmonitor.org",
-        "civil_society",
+        Role.CIVIL_SOCIETY,
         "Zhanar",
         "Civil",
         organisation="Charter for Human Rights (demo)",
