@@ -21,7 +21,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 
-from rightsmonitor.api.serializers import TranslatedTextField
+from rightsmonitor.api.fields import TranslatedTextField
 from rightsmonitor.indicators.access import indicators_for_user, observations_for_user
 from rightsmonitor.indicators.breakdowns import parse_breakdown_key
 from rightsmonitor.indicators.models import (

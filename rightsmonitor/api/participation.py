@@ -20,6 +20,8 @@ from rightsmonitor.participation.models import Comment, ShadowRating
 from rightsmonitor.participation.queries import official_status
 from rightsmonitor.reporting.models import ImplementationStatus
 
+# Filters --------------------------------------------------------------------------------------
+
 
 class CommentFilter(django_filters.FilterSet):
     plan = django_filters.CharFilter(field_name="action__plan__code")
@@ -27,6 +29,18 @@ class CommentFilter(django_filters.FilterSet):
     class Meta:
         model = Comment
         fields = ["plan", "action", "report", "assessment", "consultation", "parent"]
+
+
+class ShadowRatingFilter(django_filters.FilterSet):
+    plan = django_filters.CharFilter(field_name="action__plan__code")
+    organisation = django_filters.CharFilter(field_name="organisation__name")
+
+    class Meta:
+        model = ShadowRating
+        fields = ["plan", "action", "organisation", "status"]
+
+
+# Serializers ----------------------------------------------------------------------------------
 
 
 class CommentSerializer(serializers.ModelSerializer[Comment]):
@@ -63,29 +77,6 @@ class CommentSerializer(serializers.ModelSerializer[Comment]):
         return comment_text(comment.body)
 
 
-class CommentViewSet(viewsets.ReadOnlyModelViewSet[Comment]):
-    """Published public comments and the authorities' answers, oldest first."""
-
-    serializer_class = CommentSerializer
-    filterset_class = CommentFilter
-
-    def get_queryset(self) -> QuerySet[Comment]:
-        return (
-            Comment.objects.public()
-            .select_related("organisation", "author")
-            .order_by("created_at", "pk")
-        )
-
-
-class ShadowRatingFilter(django_filters.FilterSet):
-    plan = django_filters.CharFilter(field_name="action__plan__code")
-    organisation = django_filters.CharFilter(field_name="organisation__name")
-
-    class Meta:
-        model = ShadowRating
-        fields = ["plan", "action", "organisation", "status"]
-
-
 class ShadowRatingSerializer(serializers.ModelSerializer[ShadowRating]):
     organisation = serializers.CharField(source="organisation.name")
     plan = serializers.CharField(source="action.plan.code")
@@ -120,6 +111,23 @@ class ShadowRatingSerializer(serializers.ModelSerializer[ShadowRating]):
 
     def get_differs(self, rating: ShadowRating) -> bool:
         return rating.status != official_status(rating.action)
+
+
+# Views ----------------------------------------------------------------------------------------
+
+
+class CommentViewSet(viewsets.ReadOnlyModelViewSet[Comment]):
+    """Published public comments and the authorities' answers, oldest first."""
+
+    serializer_class = CommentSerializer
+    filterset_class = CommentFilter
+
+    def get_queryset(self) -> QuerySet[Comment]:
+        return (
+            Comment.objects.public()
+            .select_related("organisation", "author")
+            .order_by("created_at", "pk")
+        )
 
 
 class ShadowRatingViewSet(viewsets.ReadOnlyModelViewSet[ShadowRating]):

@@ -3,8 +3,10 @@
 Everyone reads the recommendations (public documents) and the links to actions of the plans they
 may see. Coordinators and administrators link and unlink actions and ask for, accept and reject
 suggested links. Reads go through ``recommendations.access``, changes through
-``recommendations.actions``, whose exceptions become HTTP the way ``api.reporting`` maps them
-(``PermissionDenied`` → 403, ``ValidationError`` → 400 with field errors).
+``recommendations.actions``, whose exceptions become HTTP through ``api.errors.domain_errors``
+(``PermissionDenied`` → 403, ``ValidationError`` → 400 with field errors). The search filters
+are ``recommendations.queries.RecommendationFilter``, which the search page and the open-data
+files read too.
 
 A list costs the same few queries whatever its length: the relations are prefetched, the links
 restricted to the visible plans, and the derived status of the whole page comes from one call
@@ -33,8 +35,8 @@ from rest_framework.decorators import action as extra_action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from rightsmonitor.api.reporting import FIELD_ERRORS, FORBIDDEN, NOT_FOUND, domain_errors
-from rightsmonitor.api.serializers import TranslatedTextField
+from rightsmonitor.api.errors import FIELD_ERRORS, FORBIDDEN, NOT_FOUND, domain_errors
+from rightsmonitor.api.fields import TranslatedTextField
 from rightsmonitor.core.translation import iter_translations
 from rightsmonitor.plans.models import Action, Plan, Theme
 from rightsmonitor.recommendations import access, actions, suggestions

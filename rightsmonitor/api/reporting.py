@@ -2,41 +2,39 @@
 
 Every read goes through ``reporting.access`` (and ``plans.access`` for plans and actions);
 every write calls a function of ``reporting.actions``, which checks permissions itself. This
-module only translates HTTP to those calls and their exceptions back to HTTP, in one place:
-
-- ``django.core.exceptions.PermissionDenied`` → 403
-- ``django.core.exceptions.ValidationError`` → 400 with field errors, as DRF reports its own
-- ``core.locking.ConcurrentEditError`` → 409 with the stored report, so nothing is lost
+module only translates HTTP to those calls, and their exceptions back to HTTP through
+``api.errors.domain_errors`` (403, 400 with field errors, 409 with the stored report). The
+filters of the report list are ``reporting.filters``, which the open-data file reads too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import Any
 
 import django_filters
-from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
-from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action as extra_action
-from rest_framework.fields import get_error_detail
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
-from rightsmonitor.core.locking import ConcurrentEditError
-from rightsmonitor.core.roles import is_staff_role
+from rightsmonitor.api.errors import (
+    FIELD_ERRORS,
+    FORBIDDEN,
+    NOT_FOUND,
+    domain_errors,
+    non_field_error,
+)
 from rightsmonitor.plans.access import actions_for_user, plans_for_user
 from rightsmonitor.plans.models import Action, ActionQuerySet, Agency
 from rightsmonitor.reporting import access, actions
+from rightsmonitor.reporting.filters import ReportFilter
 from rightsmonitor.reporting.models import (
     ActionMonitoring,
     Evidence,
@@ -47,79 +45,7 @@ from rightsmonitor.reporting.models import (
 )
 from rightsmonitor.reporting.workflow import TRANSITION_NAMES, ReportState
 
-# Errors ---------------------------------------------------------------------------------------
-
-
-class Conflict(exceptions.APIException):
-    """409: someone else saved first. The body carries the stored version of the object."""
-
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = ConcurrentEditError.message
-    default_code = "concurrent_edit"
-
-    def __init__(self, current: Mapping[str, Any] | None) -> None:
-        super().__init__()
-        # Set after __init__ so that DRF does not turn the numbers of ``current`` into strings.
-        body: Any = {"detail": self.detail, "current": current}
-        self.detail = body
-
-
-def field_errors(error: DjangoValidationError, *, field: str | None = None) -> dict[str, Any]:
-    """A Django ValidationError as DRF shows its own: ``{field: [messages]}``.
-
-    Errors that name no field go under ``field`` when the caller knows which input they are
-    about (the transition's ``name``, the uploaded ``file``), else under ``non_field_errors``.
-    """
-    non_field_key = api_settings.NON_FIELD_ERRORS_KEY
-    detail = get_error_detail(error)
-    if isinstance(detail, Mapping):
-        return {(non_field_key if key == NON_FIELD_ERRORS else key): v for key, v in detail.items()}
-    return {field or non_field_key: detail}
-
-
-@contextmanager
-def domain_errors(
-    *, field: str | None = None, current: Callable[[], Mapping[str, Any]] | None = None
-) -> Iterator[None]:
-    """Turn the exceptions of ``reporting.actions`` into DRF's, the same way for every view."""
-    try:
-        yield
-    except DjangoPermissionDenied as exc:
-        raise exceptions.PermissionDenied from exc
-    except DjangoValidationError as exc:
-        raise exceptions.ValidationError(field_errors(exc, field=field)) from exc
-    except ConcurrentEditError as exc:
-        raise Conflict(current() if current else None) from exc
-
-
-class ApiErrorSerializer(serializers.Serializer[Any]):
-    detail = serializers.CharField()
-
-
-FIELD_ERRORS = OpenApiResponse(
-    OpenApiTypes.OBJECT,
-    description=_('Field errors: {"field": ["message", ...]}; "non_field_errors" for the rest.'),
-)
-FORBIDDEN = OpenApiResponse(
-    ApiErrorSerializer, description=_("Not signed in, or not allowed to do this.")
-)
-NOT_FOUND = OpenApiResponse(ApiErrorSerializer, description=_("Not found, or not visible to you."))
-
-
 # Filters --------------------------------------------------------------------------------------
-
-
-class ReportFilter(django_filters.FilterSet):
-    plan = django_filters.CharFilter(field_name="action__plan__code", label=_("Plan code"))
-    action = django_filters.NumberFilter(field_name="action", label=_("Action id"))
-    agency = django_filters.CharFilter(
-        field_name="agency__abbreviation", label=_("Agency abbreviation")
-    )
-    period = django_filters.NumberFilter(field_name="period", label=_("Reporting period id"))
-
-    class Meta:
-        model = ProgressReport
-        fields = ["plan", "action", "agency", "period", "state", "kind"]
 
 
 class PeriodFilter(django_filters.FilterSet):
@@ -215,7 +141,7 @@ class ReportTransitionSerializer(serializers.ModelSerializer[ReportTransition]):
         data = super().to_representation(instance)
         request = self.context.get("request")
         user = getattr(request, "user", None)
-        if not (is_staff_role(user) or getattr(user, "role", None) == "focal_point"):
+        if not access.can_see_officials(user):
             data["actor"] = None
         return data
 
@@ -573,9 +499,7 @@ class ReportViewSet(
                     description=link.validated_data["description"],
                 )
         else:
-            raise exceptions.ValidationError(
-                {api_settings.NON_FIELD_ERRORS_KEY: [_("Attach a file or give a link.")]}
-            )
+            raise non_field_error(_("Attach a file or give a link."))
         data = EvidenceSerializer(evidence, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED)
 

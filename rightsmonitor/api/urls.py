@@ -1,23 +1,26 @@
-"""Versioned API: /api/v1/... (a later v2 gets its own router and namespace)."""
+"""Versioned API: /api/v1/... (a later v2 gets its own router and namespace).
+
+The viewsets of each domain module (``api/<domain>.py``) are registered here; routes the router
+does not make come from the module's own ``urlpatterns``.
+"""
 
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from rightsmonitor.api import indicators, participation, recommendations, reporting, views
+from rightsmonitor.api import indicators, participation, plans, recommendations, reporting
 
 router = DefaultRouter()
-router.register("plans", views.PlanViewSet, basename="plan")
-router.register("sections", views.SectionViewSet, basename="section")
-router.register("actions", views.ActionViewSet, basename="action")
-router.register("agencies", views.AgencyViewSet, basename="agency")
-router.register("instruments", views.InstrumentViewSet, basename="instrument")
+router.register("plans", plans.PlanViewSet, basename="plan")
+router.register("sections", plans.SectionViewSet, basename="section")
+router.register("actions", plans.ActionViewSet, basename="action")
+router.register("agencies", plans.AgencyViewSet, basename="agency")
+router.register("instruments", plans.InstrumentViewSet, basename="instrument")
 router.register("reports", reporting.ReportViewSet, basename="report")
 router.register("periods", reporting.ReportingPeriodViewSet, basename="period")
 router.register("indicators", indicators.IndicatorViewSet, basename="indicator")
 router.register("observations", indicators.ObservationViewSet, basename="observation")
 router.register("recommendations", recommendations.RecommendationViewSet, basename="recommendation")
-# participation
 router.register("comments", participation.CommentViewSet, basename="comment")
 router.register("shadow-ratings", participation.ShadowRatingViewSet, basename="shadow-rating")
 

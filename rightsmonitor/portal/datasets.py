@@ -30,8 +30,6 @@ from django.http import QueryDict
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from rightsmonitor.api.filters import ActionFilter, AgencyFilter, PlanFilter
-from rightsmonitor.api.reporting import ReportFilter
 from rightsmonitor.assessments.access import assessments_for_user
 from rightsmonitor.assessments.models import Assessment
 from rightsmonitor.core.exports import Column, Row
@@ -43,6 +41,7 @@ from rightsmonitor.indicators.models import Indicator, ObservationState
 from rightsmonitor.indicators.periods import format_period
 from rightsmonitor.plans.access import actions_for_user, plans_for_user
 from rightsmonitor.plans.agency_list import AgencyMention, format_agency_list
+from rightsmonitor.plans.filters import ActionFilter, AgencyFilter, PlanFilter
 from rightsmonitor.plans.models import Action, ActionAgency, Agency
 from rightsmonitor.recommendations.access import links_for_user, recommendations_for_user
 from rightsmonitor.recommendations.models import Recommendation, RecommendationCountry
@@ -53,6 +52,7 @@ from rightsmonitor.recommendations.queries import (
 )
 from rightsmonitor.recommendations.status import RecommendationStatus, linked_statuses
 from rightsmonitor.reporting.access import reports_for_user
+from rightsmonitor.reporting.filters import ReportFilter
 from rightsmonitor.reporting.models import ImplementationStatus, ProgressReport
 from rightsmonitor.reporting.workflow import ReportState
 
@@ -265,7 +265,7 @@ def _agency_rows(agencies: QuerySet[Any], user: Any) -> Iterator[Row]:
         agencies.annotate(
             lead_count=Count(
                 "assignments",
-                filter=Q(assignments__action__in=visible, assignments__role="lead"),
+                filter=Q(assignments__action__in=visible, assignments__role=ActionAgency.Role.LEAD),
                 distinct=True,
             ),
             action_count=Count(

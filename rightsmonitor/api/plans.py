@@ -1,14 +1,23 @@
-"""Serializers for API v1. Translatable texts come as {"en": ..., "ru": ..., "kk": ...}."""
+"""API v1 for the plans: plans, sections, actions, agencies and legal instruments, read-only.
+
+Every read goes through ``plans.access``: plans in force, completed or superseded for everyone,
+drafts for coordinators. The filters of plans, actions and agencies are ``plans.filters``, which
+the open-data files read too.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+import django_filters
+from django.db.models import Prefetch, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from rest_framework import serializers, viewsets
 
-from rightsmonitor.core.translation import iter_translations
+from rightsmonitor.api.fields import TranslatedTextField
+from rightsmonitor.plans.access import actions_for_user, plans_for_user
+from rightsmonitor.plans.filters import ActionFilter, AgencyFilter, PlanFilter
 from rightsmonitor.plans.models import (
     Action,
     ActionAgency,
@@ -19,28 +28,18 @@ from rightsmonitor.plans.models import (
     Section,
 )
 
+# Filters --------------------------------------------------------------------------------------
 
-@extend_schema_field(
-    {
-        "type": "object",
-        "properties": {
-            "en": {"type": "string"},
-            "ru": {"type": "string"},
-            "kk": {"type": "string"},
-        },
-    }
-)
-class TranslatedTextField(serializers.Field):
-    """Reads ``<name>_<lang>`` columns into one object keyed by language."""
 
-    def __init__(self, name: str | None = None, **kwargs: Any) -> None:
-        self.column = name
-        kwargs["source"] = "*"
-        kwargs["read_only"] = True
-        super().__init__(**kwargs)
+class SectionFilter(django_filters.FilterSet):
+    plan = django_filters.CharFilter(field_name="plan__code")
 
-    def to_representation(self, instance: Any) -> dict[str, str]:
-        return dict(iter_translations(instance, self.column or str(self.field_name)))
+    class Meta:
+        model = Section
+        fields = ["plan"]
+
+
+# Serializers ----------------------------------------------------------------------------------
 
 
 class InstrumentSerializer(serializers.ModelSerializer[Instrument]):
@@ -174,3 +173,62 @@ class PlanSerializer(serializers.ModelSerializer[Plan]):
             "superseded_by",
             "amendments",
         ]
+
+
+# Views ----------------------------------------------------------------------------------------
+
+
+class PlanViewSet(viewsets.ReadOnlyModelViewSet[Plan]):
+    """Plans in force, completed or superseded; drafts only for coordinators."""
+
+    serializer_class = PlanSerializer
+    filterset_class = PlanFilter
+    lookup_field = "code"
+
+    def get_queryset(self) -> QuerySet[Plan]:
+        return (
+            plans_for_user(self.request.user)
+            .with_related()
+            .prefetch_related(
+                Prefetch("amendments", Amendment.objects.select_related("instrument"))
+            )
+            .order_by("code")
+        )
+
+
+class SectionViewSet(viewsets.ReadOnlyModelViewSet[Section]):
+    serializer_class = SectionSerializer
+    filterset_class = SectionFilter
+
+    def get_queryset(self) -> QuerySet[Section]:
+        return (
+            Section.objects.filter(plan__in=plans_for_user(self.request.user))
+            .select_related("plan")
+            .order_by("plan__code", "order", "pk")
+        )
+
+
+class ActionViewSet(viewsets.ReadOnlyModelViewSet[Action]):
+    serializer_class = ActionSerializer
+    filterset_class = ActionFilter
+
+    def get_queryset(self) -> QuerySet[Action]:
+        return (
+            actions_for_user(self.request.user)
+            .with_related()
+            .order_by("plan__code", "section__order", "order", "pk")
+        )
+
+
+class AgencyViewSet(viewsets.ReadOnlyModelViewSet[Agency]):
+    serializer_class = AgencySerializer
+    filterset_class = AgencyFilter
+    lookup_field = "abbreviation"
+    lookup_value_regex = "[^/]+"
+    queryset = Agency.objects.select_related("parent").order_by("abbreviation")
+
+
+class InstrumentViewSet(viewsets.ReadOnlyModelViewSet[Instrument]):
+    serializer_class = InstrumentSerializer
+    queryset = Instrument.objects.order_by("-date", "number")
+    filterset_fields = ["country", "kind"]

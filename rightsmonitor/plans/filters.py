@@ -1,24 +1,18 @@
-"""Query filters for API v1, declared so that they show in the OpenAPI schema."""
+"""The query parameters of the plan lists, declared once (django-filter) for every reader: the
+API's lists and the open-data files read the same parameters, so a link means the same in both.
+"""
 
 from __future__ import annotations
 
 import django_filters
 
-from rightsmonitor.plans.models import Action, Agency, Plan, Section
+from rightsmonitor.plans.models import Action, Agency, Plan
 
 
 class PlanFilter(django_filters.FilterSet):
     class Meta:
         model = Plan
         fields = {"country": ["exact"], "status": ["exact"]}
-
-
-class SectionFilter(django_filters.FilterSet):
-    plan = django_filters.CharFilter(field_name="plan__code")
-
-    class Meta:
-        model = Section
-        fields = ["plan"]
 
 
 class ActionFilter(django_filters.FilterSet):
