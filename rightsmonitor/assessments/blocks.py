@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from rightsmonitor.reporting.workflow import StrOrPromise
+from rightsmonitor.core.workflow import StrOrPromise
 
 if TYPE_CHECKING:
     from rightsmonitor.assessments.content import PlanFacts

@@ -7,53 +7,50 @@ never changed: a correction is a new edition (``actions.new_edition``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.utils.translation import gettext_lazy as _
 
 from rightsmonitor.assessments.models import AssessmentState
-from rightsmonitor.reporting.workflow import StrOrPromise
+from rightsmonitor.core.workflow import Transition, Workflow
 
 S = AssessmentState
-
-
-@dataclass(frozen=True)
-class AssessmentTransition:
-    name: str
-    label: StrOrPromise
-    source: str
-    target: str
-    help_text: StrOrPromise
-
-
-TRANSITIONS: tuple[AssessmentTransition, ...] = (
-    AssessmentTransition(
-        "approve",
-        _("Approve"),
-        S.DRAFT,
-        S.APPROVED,
-        _("Freezes the figures and the texts, and writes the files from them."),
+# Whoever manages assessments takes every step (``access.can_manage``): the table names no one.
+WORKFLOW = Workflow(
+    AssessmentState,
+    (
+        Transition(
+            "approve",
+            _("Approve"),
+            frozenset({S.DRAFT}),
+            S.APPROVED,
+            help_text=_("Freezes the figures and the texts, and writes the files from them."),
+        ),
+        Transition(
+            "reopen",
+            _("Reopen as draft"),
+            frozenset({S.APPROVED}),
+            S.DRAFT,
+            help_text=_(
+                "Thaws the content: the figures follow the data again and the texts can be edited."
+            ),
+        ),
+        Transition(
+            "publish",
+            _("Publish"),
+            frozenset({S.APPROVED}),
+            S.PUBLISHED,
+            help_text=_(
+                "Makes the assessment and its files public. A published assessment cannot change."
+            ),
+        ),
     ),
-    AssessmentTransition(
-        "reopen",
-        _("Reopen as draft"),
-        S.APPROVED,
-        S.DRAFT,
-        _("Thaws the content: the figures follow the data again and the texts can be edited."),
-    ),
-    AssessmentTransition(
-        "publish",
-        _("Publish"),
-        S.APPROVED,
-        S.PUBLISHED,
-        _("Makes the assessment and its files public. A published assessment cannot change."),
-    ),
+    name="assessment",
 )
+TRANSITIONS = WORKFLOW.transitions
 
 
-def transition_named(name: str, state: str) -> AssessmentTransition | None:
-    return next((t for t in TRANSITIONS if t.name == name and t.source == state), None)
+def transition_named(name: str, state: str) -> Transition | None:
+    return WORKFLOW.find(name, state)
 
 
-def transitions_from(state: str) -> list[AssessmentTransition]:
-    return [t for t in TRANSITIONS if t.source == state]
+def transitions_from(state: str) -> list[Transition]:
+    return WORKFLOW.from_state(state)

@@ -32,7 +32,6 @@ from rightsmonitor.feedback.models import (
     CODE_ALPHABET,
     REFERENCE_LENGTH,
     SECRET_LENGTH,
-    TRANSITIONS,
     AccessLog,
     AreaAssignment,
     Case,
@@ -42,6 +41,7 @@ from rightsmonitor.feedback.models import (
     format_code,
 )
 from rightsmonitor.feedback.uploads import check_attachment
+from rightsmonitor.feedback.workflow import WORKFLOW
 from rightsmonitor.plans.models import Plan, Section
 
 ATTACHMENT_DIRECTORY = "feedback"
@@ -252,14 +252,14 @@ def _locked(case: Case) -> Case:
 
 def _move(case: Case, name: str) -> str:
     """Check that transition ``name`` may start from the case's status; return the new one."""
-    sources, target = TRANSITIONS[name]
-    if case.status not in sources:
+    transition = WORKFLOW[name]
+    if case.status not in transition.sources:
         raise ValidationError(
             _("This cannot be done to a case that is “%(status)s”.")
             % {"status": case.get_status_display()},
             code="invalid_transition",
         )
-    return target
+    return transition.target
 
 
 @transaction.atomic
@@ -292,7 +292,7 @@ def answer_case(case: Case, *, text: str, by: Any) -> Case:
 @transaction.atomic
 def take_transition(case: Case, name: str, *, by: Any) -> Case:
     """Take the case up ("take") or close it ("close")."""
-    if name not in TRANSITIONS or name == "answer":
+    if name not in WORKFLOW or name == "answer":
         raise ValidationError(_("Unknown step."), code="invalid_transition")
     _readable(case, by)
     fresh = _locked(case)

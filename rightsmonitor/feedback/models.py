@@ -29,21 +29,6 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-# Workflow as data: a transition's name, the states it leaves from, the state it reaches.
-TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "take": (frozenset({CaseStatus.NEW}), CaseStatus.IN_PROGRESS),
-    "answer": (
-        frozenset({CaseStatus.NEW, CaseStatus.IN_PROGRESS, CaseStatus.ANSWERED}),
-        CaseStatus.ANSWERED,
-    ),
-    "close": (
-        frozenset({CaseStatus.NEW, CaseStatus.IN_PROGRESS, CaseStatus.ANSWERED}),
-        CaseStatus.CLOSED,
-    ),
-}
-BUTTON_TRANSITIONS = ("take", "close")  # "answer" comes with its own form
-
-
 class CaseQuerySet(models.QuerySet["Case"]):
     def for_list(self) -> CaseQuerySet:
         """What the case list shows: no ciphertext (a list decrypts nothing)."""

@@ -30,14 +30,13 @@ from rightsmonitor.core.forms import add_action_errors
 from rightsmonitor.feedback import access, actions, throttle
 from rightsmonitor.feedback.forms import AnswerForm, AssignmentForm, CheckForm, SubmissionForm
 from rightsmonitor.feedback.models import (
-    BUTTON_TRANSITIONS,
-    TRANSITIONS,
     AccessLog,
     AreaAssignment,
     Case,
     CaseStatus,
 )
 from rightsmonitor.feedback.uploads import BoundedMemoryUploadHandler
+from rightsmonitor.feedback.workflow import BUTTON_TRANSITIONS, WORKFLOW
 
 PER_PAGE = 50
 
@@ -146,7 +145,7 @@ def _case_page(
     content = actions.read_content(case, by=request.user)
     if answer_form is None:
         answer_form = AnswerForm(initial={"answer": content.answer})
-    steps = [name for name in BUTTON_TRANSITIONS if case.status in TRANSITIONS[name][0]]
+    steps = [t for t in WORKFLOW.from_state(case.status) if t.name in BUTTON_TRANSITIONS]
     return render(
         request,
         "feedback/case_detail.html",
@@ -154,7 +153,7 @@ def _case_page(
             "case": case,
             "content": content,
             "answer_form": answer_form,
-            "can_answer": case.status in TRANSITIONS["answer"][0],
+            "can_answer": case.status in WORKFLOW["answer"].sources,
             "steps": steps,
         },
         status=status,

@@ -14,18 +14,20 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
-from rightsmonitor.core.roles import is_focal_point, is_staff_role
+from rightsmonitor.core.roles import is_staff_role
+from rightsmonitor.core.workflow import Transition, WhoCheck
 from rightsmonitor.indicators.models import (
     Indicator,
     IndicatorQuerySet,
     Observation,
     ObservationState,
 )
+from rightsmonitor.indicators.workflow import Actor
 
 
 def data_agency_id(user: Any) -> int | None:
     """The agency whose indicators ``user`` supplies data for (active focal points only)."""
-    if is_focal_point(user):
+    if getattr(user, "is_authenticated", False) and user.is_active and user.role == "focal_point":
         return int(user.agency_id) if user.agency_id else None
     return None
 
@@ -75,3 +77,15 @@ def entry_indicators(user: Any) -> IndicatorQuerySet:
 
 def can_validate(user: Any) -> bool:
     return is_staff_role(user)
+
+
+# Whether a user is each actor the workflow table names, for an observation.
+ACTOR_CHECKS: dict[str, WhoCheck] = {
+    Actor.DATA_ENTRY: lambda user, observation: can_enter_data(user, observation.indicator),
+    Actor.COORDINATOR: lambda user, _observation: can_validate(user),
+}
+
+
+def can_take(user: Any, observation: Observation, transition: Transition) -> bool:
+    """Whether ``user`` may take ``transition`` on ``observation`` (its state aside)."""
+    return transition.may_be_taken_by(user, observation, ACTOR_CHECKS)

@@ -145,7 +145,7 @@ def decide_application(
     step = find_step(APPLICATION_STEPS, name, application.state)
     if step is None:
         raise ValidationError(_("This application has already been decided."), code="decided")
-    if step.reason_required:
+    if step.comment_required:
         reason = _reason_required(reason)
     application.state = step.target
     application.decision_reason = reason.strip()
@@ -324,7 +324,7 @@ def moderate(comment: Comment, name: str, *, by: Any, reason: str = "") -> Comme
         raise ValidationError(
             _("This comment cannot be moderated that way now."), code="invalid_step"
         )
-    if step.reason_required:
+    if step.comment_required:
         reason = _reason_required(reason)
     current.state = step.target
     current.moderation_reason = reason.strip()

@@ -15,13 +15,11 @@ Applications of organisations: ``pending ──approve / reject──▶ approve
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from rightsmonitor.reporting.workflow import StrOrPromise
+from rightsmonitor.core.workflow import Transition, Workflow
 
 
 class CommentState(models.TextChoices):
@@ -42,49 +40,66 @@ class ApplicationState(models.TextChoices):
     REJECTED = "rejected", pgettext_lazy("application state", "Rejected")
 
 
-@dataclass(frozen=True)
-class Step:
-    """A transition taken by the coordinator (every step here is the coordinator's)."""
-
-    name: str
-    label: StrOrPromise
-    sources: frozenset[str]
-    target: str
-    reason_required: bool = False
-
-
+# Every step here is the coordinator's (the app's ``access`` helpers say who that is), so the
+# tables name no actors. A reason, where required, is the transition's comment.
 C = CommentState
-MODERATION: tuple[Step, ...] = (
-    Step("publish", _("Publish"), frozenset({C.PENDING}), C.PUBLISHED),
-    Step("reject", _("Reject"), frozenset({C.PENDING}), C.REJECTED, reason_required=True),
-    Step("withdraw", _("Withdraw"), frozenset({C.PUBLISHED}), C.REJECTED, reason_required=True),
-)
-
-CONSULTATION_STEPS: tuple[Step, ...] = (
-    Step(
-        "open",
-        _("Open for comments"),
-        frozenset({ConsultationState.DRAFT}),
-        ConsultationState.OPEN,
+MODERATION = Workflow(
+    CommentState,
+    (
+        Transition("publish", _("Publish"), frozenset({C.PENDING}), C.PUBLISHED),
+        Transition(
+            "reject", _("Reject"), frozenset({C.PENDING}), C.REJECTED, comment_required=True
+        ),
+        Transition(
+            "withdraw", _("Withdraw"), frozenset({C.PUBLISHED}), C.REJECTED, comment_required=True
+        ),
     ),
-    Step("close", _("Close"), frozenset({ConsultationState.OPEN}), ConsultationState.CLOSED),
+    name="moderation",
 )
 
-APPLICATION_STEPS: tuple[Step, ...] = (
-    Step("approve", _("Approve"), frozenset({ApplicationState.PENDING}), ApplicationState.APPROVED),
-    Step(
-        "reject",
-        _("Reject"),
-        frozenset({ApplicationState.PENDING}),
-        ApplicationState.REJECTED,
-        reason_required=True,
+CONSULTATION_STEPS = Workflow(
+    ConsultationState,
+    (
+        Transition(
+            "open",
+            _("Open for comments"),
+            frozenset({ConsultationState.DRAFT}),
+            ConsultationState.OPEN,
+        ),
+        Transition(
+            "close",
+            _("Close"),
+            frozenset({ConsultationState.OPEN}),
+            ConsultationState.CLOSED,
+        ),
     ),
+    name="consultation",
+)
+
+APPLICATION_STEPS = Workflow(
+    ApplicationState,
+    (
+        Transition(
+            "approve",
+            _("Approve"),
+            frozenset({ApplicationState.PENDING}),
+            ApplicationState.APPROVED,
+        ),
+        Transition(
+            "reject",
+            _("Reject"),
+            frozenset({ApplicationState.PENDING}),
+            ApplicationState.REJECTED,
+            comment_required=True,
+        ),
+    ),
+    name="application",
 )
 
 
-def find_step(steps: tuple[Step, ...], name: str, state: str) -> Step | None:
-    return next((s for s in steps if s.name == name and state in s.sources), None)
+def find_step(steps: Workflow, name: str, state: str) -> Transition | None:
+    return steps.find(name, state)
 
 
-def steps_from(steps: tuple[Step, ...], state: str) -> list[Step]:
-    return [s for s in steps if state in s.sources]
+def steps_from(steps: Workflow, state: str) -> list[Transition]:
+    return steps.from_state(state)

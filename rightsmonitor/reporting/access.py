@@ -14,7 +14,8 @@ from typing import Any
 
 from django.db.models import Q
 
-from rightsmonitor.core.roles import is_focal_point, is_staff_role
+from rightsmonitor.core.roles import is_staff_role
+from rightsmonitor.core.workflow import Transition, WhoCheck
 from rightsmonitor.plans.models import Action, ActionAgency, PlanQuerySet
 from rightsmonitor.reporting.models import (
     AgencyReportingSettings,
@@ -25,21 +26,15 @@ from rightsmonitor.reporting.workflow import (
     EDITABLE_STATES,
     Actor,
     ReportState,
-    Transition,
     available_transitions,
 )
 
 
 def reporting_agency_id(user: Any) -> int | None:
     """The agency ``user`` writes reports for: their own, if they are an active focal point."""
-    if is_focal_point(user):
+    if getattr(user, "is_authenticated", False) and user.is_active and user.role == "focal_point":
         return int(user.agency_id) if user.agency_id else None
     return None
-
-
-def can_see_officials(user: Any) -> bool:
-    """Who took each review step, by e-mail: for the government side, not the public."""
-    return is_staff_role(user) or is_focal_point(user)
 
 
 def validated_agency_ids(user: Any) -> set[int]:
@@ -98,13 +93,16 @@ def can_edit_report(user: Any, report: ProgressReport) -> bool:
     return is_author(user, report) and report.state in EDITABLE_STATES
 
 
+# Whether a user is each actor the workflow table names, for a report.
+ACTOR_CHECKS: dict[str, WhoCheck] = {
+    Actor.AUTHOR: is_author,
+    Actor.VALIDATOR: is_validator,
+    Actor.COORDINATOR: lambda u, _r: is_staff_role(u),
+}
+
+
 def can_take(user: Any, report: ProgressReport, transition: Transition) -> bool:
-    checks = {
-        Actor.AUTHOR: is_author,
-        Actor.VALIDATOR: is_validator,
-        Actor.COORDINATOR: lambda u, _r: is_staff_role(u),
-    }
-    return checks[transition.actor](user, report)
+    return transition.may_be_taken_by(user, report, ACTOR_CHECKS)
 
 
 def transitions_for(user: Any, report: ProgressReport) -> list[Transition]:

@@ -64,7 +64,7 @@ def _load_report(
         actions.add_evidence_link(
             report, link["url"], by=author, description=link.get("description", "")
         )
-    people = {
+    people: dict[str, User | None] = {
         Actor.AUTHOR: author,
         Actor.VALIDATOR: validators.get(agency.pk),
         Actor.COORDINATOR: coordinator,

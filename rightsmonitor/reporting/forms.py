@@ -16,9 +16,9 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from rightsmonitor.core.workflow import Transition
 from rightsmonitor.reporting.evidence import ALLOWED_EXTENSIONS
 from rightsmonitor.reporting.models import ProgressReport
-from rightsmonitor.reporting.workflow import Transition
 
 
 class ReportForm(forms.ModelForm):

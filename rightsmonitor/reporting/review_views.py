@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from rightsmonitor.accounts.models import User
 from rightsmonitor.core.forms import add_action_errors
 from rightsmonitor.core.locking import ConcurrentEditError
+from rightsmonitor.core.workflow import StrOrPromise
 from rightsmonitor.plans.models import Action, Agency, Plan, Section
 from rightsmonitor.reporting.access import (
     can_review,
@@ -70,7 +71,7 @@ from rightsmonitor.reporting.review_forms import (
     ScheduleOperationForm,
     TakeOffMonitoringForm,
 )
-from rightsmonitor.reporting.workflow import AWAITING_REVIEW, ReportState, StrOrPromise
+from rightsmonitor.reporting.workflow import AWAITING_REVIEW, ReportState
 
 PAGE_SIZE = 50
 GENERATE_AHEAD = timedelta(days=365)

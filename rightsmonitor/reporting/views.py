@@ -34,6 +34,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from rightsmonitor.core.forms import add_action_errors
 from rightsmonitor.core.locking import ConcurrentEditError
+from rightsmonitor.core.workflow import StrOrPromise, Transition
 from rightsmonitor.plans.models import Action, ActionAgency, Plan
 from rightsmonitor.reporting import access
 from rightsmonitor.reporting.actions import (
@@ -59,7 +60,6 @@ from rightsmonitor.reporting.workflow import (
     TRANSITION_NAMES,
     Actor,
     ReportState,
-    Transition,
     available_transitions,
 )
 
@@ -324,7 +324,7 @@ def _contributions(user: Any, report: ProgressReport, action: Action) -> list[Co
 
 
 # One whole sentence per actor, for translators; the step is the workflow table's label.
-WHOSE_STEP = {
+WHOSE_STEP: dict[str, StrOrPromise] = {
     Actor.AUTHOR: gettext_lazy("“%(step)s” is up to a focal point of the agency."),
     Actor.VALIDATOR: gettext_lazy("“%(step)s” is up to the agency's validating authority."),
     Actor.COORDINATOR: gettext_lazy("“%(step)s” is up to the coordinator."),

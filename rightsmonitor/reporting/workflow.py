@@ -1,8 +1,9 @@
 """The review workflow of progress reports, declared once as data.
 
-States and transitions drive the buttons on pages, the API's validation and the tests. A
-transition names who may take it (``actor``), the states it leaves from, the state it leads
-to, whether a comment is required, and a guard on the agency's settings or the report's past.
+States and transitions drive the buttons on pages, the API's validation and the tests. The
+table is a ``core.workflow.Workflow``: a transition names who may take it (``actor``), the
+states it leaves from, the state it leads to, whether a comment is required, and guards on the
+agency's settings or the report's past (read from ``ReportFacts``).
 
     draft ──sign_off──▶ signed_off ──submit──▶ submitted ──accept──▶ accepted
       │                                          │
@@ -22,11 +23,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.db import models
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-StrOrPromise = str | Promise
+from rightsmonitor.core.workflow import StrOrPromise, Transition, Workflow
 
 
 class ReportState(models.TextChoices):
@@ -46,8 +46,20 @@ class Actor(StrEnum):
     COORDINATOR = "coordinator"
 
 
+@dataclass(frozen=True)
+class ReportFacts:
+    """What the guards read besides the state: the agency's setting and the report's past."""
+
+    sign_off_required: bool
+    times_returned: int
+
+
 class Guard(StrEnum):
-    """A condition on the agency's settings or the report's past, besides the source state."""
+    """A condition on the agency's settings or the report's past, besides the source state.
+
+    Each is a ``core.workflow`` guard: called with a report's ``ReportFacts``, it says whether
+    the step may be taken, and ``message`` says why not.
+    """
 
     NONE = "none"
     SIGN_OFF_SKIPPED = "sign_off_skipped"  # the agency does not use the sign-off step
@@ -55,119 +67,111 @@ class Guard(StrEnum):
     FIRST_SUBMISSION = "first_submission"  # never returned before
     AFTER_RETURN = "after_return"  # returned at least once
 
+    def __call__(self, facts: ReportFacts, /) -> bool:
+        holds = {
+            Guard.NONE: True,
+            Guard.SIGN_OFF_SKIPPED: not facts.sign_off_required,
+            Guard.SIGN_OFF_REQUIRED: facts.sign_off_required,
+            Guard.FIRST_SUBMISSION: facts.times_returned == 0,
+            Guard.AFTER_RETURN: facts.times_returned > 0,
+        }
+        return holds[self]
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: StrOrPromise
-    sources: frozenset[str]
-    target: str
-    actor: Actor
-    guards: tuple[Guard, ...] = ()
-    comment_required: bool = False
+    @property
+    def message(self) -> StrOrPromise:
+        return GUARD_MESSAGES[self]
 
+
+GUARD_MESSAGES: dict[Guard, StrOrPromise] = {
+    Guard.NONE: "",  # never fails
+    Guard.SIGN_OFF_SKIPPED: _("The agency's validating authority signs the report off first."),
+    Guard.SIGN_OFF_REQUIRED: _("The agency does not use the sign-off step."),
+    Guard.FIRST_SUBMISSION: _("A report returned for revision is resubmitted."),
+    Guard.AFTER_RETURN: _("Only a report returned for revision is resubmitted."),
+}
 
 S = ReportState
-TRANSITIONS: tuple[Transition, ...] = (
-    Transition(
-        "sign_off",
-        _("Sign off"),
-        frozenset({S.DRAFT, S.RETURNED}),
-        S.SIGNED_OFF,
-        Actor.VALIDATOR,
-        (Guard.SIGN_OFF_REQUIRED,),
+WORKFLOW = Workflow(
+    ReportState,
+    (
+        Transition(
+            "sign_off",
+            _("Sign off"),
+            frozenset({S.DRAFT, S.RETURNED}),
+            S.SIGNED_OFF,
+            who=frozenset({Actor.VALIDATOR}),
+            guards=(Guard.SIGN_OFF_REQUIRED,),
+        ),
+        Transition(
+            "submit",
+            _("Submit"),
+            frozenset({S.SIGNED_OFF}),
+            S.SUBMITTED,
+            who=frozenset({Actor.AUTHOR}),
+            guards=(Guard.FIRST_SUBMISSION,),
+        ),
+        Transition(
+            "submit",
+            _("Submit"),
+            frozenset({S.DRAFT}),
+            S.SUBMITTED,
+            who=frozenset({Actor.AUTHOR}),
+            guards=(Guard.SIGN_OFF_SKIPPED, Guard.FIRST_SUBMISSION),
+        ),
+        Transition(
+            "resubmit",
+            _("Resubmit"),
+            frozenset({S.SIGNED_OFF}),
+            S.RESUBMITTED,
+            who=frozenset({Actor.AUTHOR}),
+            guards=(Guard.AFTER_RETURN,),
+        ),
+        Transition(
+            "resubmit",
+            _("Resubmit"),
+            frozenset({S.RETURNED}),
+            S.RESUBMITTED,
+            who=frozenset({Actor.AUTHOR}),
+            guards=(Guard.SIGN_OFF_SKIPPED, Guard.AFTER_RETURN),
+        ),
+        Transition(
+            "return",
+            _("Return for revision"),
+            frozenset({S.SUBMITTED, S.RESUBMITTED}),
+            S.RETURNED,
+            who=frozenset({Actor.COORDINATOR}),
+            comment_required=True,
+        ),
+        Transition(
+            "accept",
+            _("Accept"),
+            frozenset({S.SUBMITTED, S.RESUBMITTED}),
+            S.ACCEPTED,
+            who=frozenset({Actor.COORDINATOR}),
+        ),
     ),
-    Transition(
-        "submit",
-        _("Submit"),
-        frozenset({S.SIGNED_OFF}),
-        S.SUBMITTED,
-        Actor.AUTHOR,
-        (Guard.FIRST_SUBMISSION,),
-    ),
-    Transition(
-        "submit",
-        _("Submit"),
-        frozenset({S.DRAFT}),
-        S.SUBMITTED,
-        Actor.AUTHOR,
-        (Guard.SIGN_OFF_SKIPPED, Guard.FIRST_SUBMISSION),
-    ),
-    Transition(
-        "resubmit",
-        _("Resubmit"),
-        frozenset({S.SIGNED_OFF}),
-        S.RESUBMITTED,
-        Actor.AUTHOR,
-        (Guard.AFTER_RETURN,),
-    ),
-    Transition(
-        "resubmit",
-        _("Resubmit"),
-        frozenset({S.RETURNED}),
-        S.RESUBMITTED,
-        Actor.AUTHOR,
-        (Guard.SIGN_OFF_SKIPPED, Guard.AFTER_RETURN),
-    ),
-    Transition(
-        "return",
-        _("Return for revision"),
-        frozenset({S.SUBMITTED, S.RESUBMITTED}),
-        S.RETURNED,
-        Actor.COORDINATOR,
-        comment_required=True,
-    ),
-    Transition(
-        "accept",
-        _("Accept"),
-        frozenset({S.SUBMITTED, S.RESUBMITTED}),
-        S.ACCEPTED,
-        Actor.COORDINATOR,
-    ),
+    name="review",
 )
 
-TRANSITION_NAMES = tuple(dict.fromkeys(t.name for t in TRANSITIONS))
+TRANSITIONS = WORKFLOW.transitions
+TRANSITION_NAMES = WORKFLOW.names
 EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})  # the author may change the text and files
 AWAITING_REVIEW = frozenset({S.SUBMITTED, S.RESUBMITTED})
 
 
 def guards_hold(guards: tuple[Guard, ...], *, sign_off_required: bool, times_returned: int) -> bool:
-    checks = {
-        Guard.NONE: True,
-        Guard.SIGN_OFF_SKIPPED: not sign_off_required,
-        Guard.SIGN_OFF_REQUIRED: sign_off_required,
-        Guard.FIRST_SUBMISSION: times_returned == 0,
-        Guard.AFTER_RETURN: times_returned > 0,
-    }
-    return all(checks[guard] for guard in guards)
+    facts = ReportFacts(sign_off_required=sign_off_required, times_returned=times_returned)
+    return all(guard(facts) for guard in guards)
 
 
 def find_transition(
     name: str, state: str, *, sign_off_required: bool, times_returned: int
 ) -> Transition | None:
     """The transition called ``name`` that applies from ``state``, or None."""
-    for transition in TRANSITIONS:
-        if (
-            transition.name == name
-            and state in transition.sources
-            and guards_hold(
-                transition.guards,
-                sign_off_required=sign_off_required,
-                times_returned=times_returned,
-            )
-        ):
-            return transition
-    return None
+    return WORKFLOW.find(name, state, ReportFacts(sign_off_required, times_returned))
 
 
 def available_transitions(
     state: str, *, sign_off_required: bool, times_returned: int
 ) -> list[Transition]:
-    return [
-        t
-        for t in TRANSITIONS
-        if state in t.sources
-        and guards_hold(
-            t.guards, sign_off_required=sign_off_required, times_returned=times_returned
-        )
-    ]
+    return WORKFLOW.from_state(state, ReportFacts(sign_off_required, times_returned))
