@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.models import HistoricalRecords
 
+from rightsmonitor.core.audit import AuditRow
 from rightsmonitor.plans.models import Agency
 
 
@@ -269,7 +270,7 @@ class Invitation(models.Model):
         return ""
 
 
-class AccountEvent(models.Model):
+class AccountEvent(AuditRow):
     """One audit row per change to an account: who did what to whom, and when."""
 
     class Kind(models.TextChoices):

@@ -377,7 +377,7 @@ def purge_closed_cases(*, today: date | None = None) -> PurgeSummary:
     log_rows, _by_model = (
         AccessLog.objects.filter(case__isnull=True, at__lt=oldest_kept)
         .exclude(reference="")
-        .delete()
+        .purge_past_retention()
     )
 
     def delete_files() -> None:

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from rightsmonitor.core.audit import AuditRow
 from rightsmonitor.plans.models import Plan, Section
 
 # Receipt codes and secrets are read aloud and copied by hand: no 0/O, 1/I/L.
@@ -177,7 +178,7 @@ class AreaAssignment(models.Model):
         return describe_area(self.plan, self.section)
 
 
-class AccessLog(models.Model):
+class AccessLog(AuditRow):
     """One row per read of a case, and per change to a case or to who may read cases.
 
     Rows outlive their case (``case`` becomes empty, ``reference`` stays) until the retention

@@ -15,8 +15,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -25,26 +23,12 @@ from simple_history.models import HistoricalRecords
 
 from rightsmonitor.accounts.models import Invitation, Organisation
 from rightsmonitor.assessments.models import Assessment, AssessmentState
+from rightsmonitor.core.audit import AuditRow
 from rightsmonitor.core.locking import VersionedModel
 from rightsmonitor.participation.workflow import ApplicationState, CommentState, ConsultationState
 from rightsmonitor.plans.models import Action, Amendment, Plan, PlanQuerySet
 from rightsmonitor.reporting.models import ImplementationStatus, ProgressReport, ReportingPeriod
 from rightsmonitor.reporting.workflow import ReportState
-
-
-class Immutable(models.Model):
-    """Audit rows: written once, never changed or deleted."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("Audit rows are immutable.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValueError("Audit rows are immutable.")
 
 
 class OrganisationApplication(models.Model):
@@ -318,7 +302,7 @@ class ShadowRating(VersionedModel):
         return f"{self.organisation} · {self.action.number} · {self.period}"
 
 
-class ParticipationEvent(Immutable):
+class ParticipationEvent(AuditRow):
     """One immutable audit row per change in this app: who did what to which object, when."""
 
     class Kind(models.TextChoices):

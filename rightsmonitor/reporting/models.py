@@ -10,7 +10,6 @@ monitoring) is ``ActionMonitoring``, with its own immutable ``MonitoringChange``
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from rightsmonitor.core.audit import AuditRow
 from rightsmonitor.core.locking import VersionedModel
 from rightsmonitor.plans.models import Action, Agency, Plan
 from rightsmonitor.reporting.workflow import AWAITING_REVIEW, ReportState
@@ -271,7 +271,7 @@ class Evidence(models.Model):
         return bool(self.file)
 
 
-class ReportTransition(models.Model):
+class ReportTransition(AuditRow):
     """Immutable audit row: one per workflow transition of a report."""
 
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="transitions")
@@ -291,14 +291,6 @@ class ReportTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id}: {self.from_state} → {self.to_state}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("Audit rows are immutable.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValueError("Audit rows are immutable.")
 
 
 class ActionMonitoring(VersionedModel):
@@ -323,7 +315,7 @@ class ActionMonitoring(VersionedModel):
         return f"{self.action.number}: {self.get_assessed_status_display()}"
 
 
-class MonitoringChange(models.Model):
+class MonitoringChange(AuditRow):
     """Immutable audit row: one per change of an action's assessed status or monitoring."""
 
     class Field(models.TextChoices):
@@ -347,14 +339,6 @@ class MonitoringChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action_id}: {self.field} {self.old_value} → {self.new_value}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("Audit rows are immutable.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValueError("Audit rows are immutable.")
 
 
 class Notification(models.Model):
