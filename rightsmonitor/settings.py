@@ -214,6 +214,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_ENABLED = envbool("LOGIN_THROTTLING", True)
+# Password-reset requests per client address and hour (each may send an e-mail).
+PASSWORD_RESETS_PER_HOUR = envint("PASSWORD_RESETS_PER_HOUR", 5)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian")), ("kk", _("Kazakh"))]
@@ -260,6 +262,9 @@ SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_PROXY", False) else None
 )
+# The web forms' rate limits (core/ratelimit.py) count per client address: behind a proxy, the
+# last one it appended to X-Forwarded-For. On with BEHIND_PROXY unless said otherwise.
+TRUST_X_FORWARDED_FOR = envbool("TRUST_X_FORWARDED_FOR", SECURE_PROXY_SSL_HEADER is not None)
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", not DEBUG)
@@ -377,8 +382,6 @@ FEEDBACK_RETENTION_DAYS = envint("FEEDBACK_RETENTION_DAYS", 365)  # closed cases
 FEEDBACK_MAX_ATTACHMENT_BYTES = envint("FEEDBACK_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
 FEEDBACK_SUBMISSIONS_PER_HOUR = envint("FEEDBACK_SUBMISSIONS_PER_HOUR", 5)  # per address
 FEEDBACK_FAILED_CHECKS_PER_HOUR = envint("FEEDBACK_FAILED_CHECKS_PER_HOUR", 10)  # per address
-# Behind a proxy the client's address is the last one the proxy appended to X-Forwarded-For.
-FEEDBACK_TRUST_X_FORWARDED_FOR = SECURE_PROXY_SSL_HEADER is not None
 
 # --- participation ---
 # Civil society comments, shadow ratings, consultations (rightsmonitor/participation).

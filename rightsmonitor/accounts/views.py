@@ -44,6 +44,7 @@ from rightsmonitor.accounts.forms import (
     TwoFactorCodeForm,
 )
 from rightsmonitor.accounts.models import Invitation, User
+from rightsmonitor.core.ratelimit import RateLimit
 
 PENDING_LOGIN_KEY = "accounts:pending_login"
 NEW_BACKUP_CODES_KEY = "accounts:new_backup_codes"
@@ -197,6 +198,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
+# Each request may send an e-mail: a limit per client address and hour.
+PASSWORD_RESETS = RateLimit("password-reset", "PASSWORD_RESETS_PER_HOUR")
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/email/password_reset.txt"
@@ -204,6 +209,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form: Any) -> HttpResponse:
+        if not PASSWORD_RESETS.hit(self.request):
+            form.add_error(
+                None, _("Too many password reset requests from your address. Try again later.")
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
         # Links point at the configured site address, not at whatever Host the request named.
         self.extra_email_context = {"site_url": settings.SITE_URL, "site_name": settings.SITE_NAME}
         return super().form_valid(form)

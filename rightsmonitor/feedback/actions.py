@@ -188,7 +188,7 @@ def check_case(code: str, secret: str) -> SubmitterView | None:
     """The status and answer of the case with this code, if the secret is its secret.
 
     Takes as long for an unknown code as for a wrong secret, so timing tells nothing; the
-    caller counts failures per address (``throttle.FAILED_CHECKS``).
+    caller counts failures per address (``views.FAILED_CHECKS``).
     """
     reference, secret = normalise_code(code), normalise_code(secret)
     case = Case.objects.filter(reference=reference).first() if reference else None

@@ -3,7 +3,7 @@
 Public: the submission form (the receipt is the answer to the POST, never stored or
 redirected to, so the secret exists nowhere but on the submitter's screen) and the check
 form (code and secret → status and answer). Both are rate limited per address
-(``feedback.throttle``); a refused check is a 429 with a message.
+(``core.ratelimit``, limits below); a refused check is a 429 with a message.
 
 Staff: cases are loaded through ``access.cases_for_user``, so a case outside the user's areas
 is a 404 whether or not it exists; people who are not staff get a 403. Every page that shows
@@ -27,7 +27,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from rightsmonitor.core.forms import add_action_errors
-from rightsmonitor.feedback import access, actions, throttle
+from rightsmonitor.core.ratelimit import RateLimit
+from rightsmonitor.feedback import access, actions
 from rightsmonitor.feedback.forms import AnswerForm, AssignmentForm, CheckForm, SubmissionForm
 from rightsmonitor.feedback.models import (
     AccessLog,
@@ -39,6 +40,10 @@ from rightsmonitor.feedback.uploads import BoundedMemoryUploadHandler
 from rightsmonitor.feedback.workflow import BUTTON_TRANSITIONS, WORKFLOW
 
 PER_PAGE = 50
+
+# Per address and hour: messages sent (spam counts too), and wrong code-and-secret checks.
+SUBMISSIONS = RateLimit("feedback-submit", "FEEDBACK_SUBMISSIONS_PER_HOUR")
+FAILED_CHECKS = RateLimit("feedback-check", "FEEDBACK_FAILED_CHECKS_PER_HOUR")
 
 # The public side -------------------------------------------------------------------------------
 
@@ -57,18 +62,17 @@ def submit(request: HttpRequest) -> HttpResponse:
 def _submit(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, "feedback/submit.html", {"form": SubmissionForm()})
-    if throttle.SUBMISSIONS.exceeded(request):
-        return render(
-            request, "feedback/submit.html", {"form": SubmissionForm(), "limited": True}, status=429
-        )
+    if SUBMISSIONS.exceeded(request):
+        return _submission_limited(request)
     form = SubmissionForm(request.POST, request.FILES)
     if form.is_spam:
-        throttle.SUBMISSIONS.count(request)
+        SUBMISSIONS.count(request)
         return render(
             request, "feedback/submit.html", {"form": SubmissionForm(), "refused": True}, status=400
         )
     if form.is_valid():
-        throttle.SUBMISSIONS.count(request)
+        if not SUBMISSIONS.hit(request):  # another request from this address got there first
+            return _submission_limited(request)
         plan, section = form.cleaned_data["area"]
         try:
             receipt = actions.submit_case(
@@ -86,12 +90,18 @@ def _submit(request: HttpRequest) -> HttpResponse:
     return render(request, "feedback/submit.html", {"form": form}, status=400)
 
 
+def _submission_limited(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "feedback/submit.html", {"form": SubmissionForm(), "limited": True}, status=429
+    )
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def check(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, "feedback/check.html", {"form": CheckForm()})
-    if throttle.FAILED_CHECKS.exceeded(request):
+    if FAILED_CHECKS.exceeded(request):
         return render(
             request, "feedback/check.html", {"form": CheckForm(), "limited": True}, status=429
         )
@@ -100,7 +110,7 @@ def check(request: HttpRequest) -> HttpResponse:
         found = actions.check_case(form.cleaned_data["code"], form.cleaned_data["secret"])
         if found is not None:
             return render(request, "feedback/check_result.html", {"case": found})
-        throttle.FAILED_CHECKS.count(request)
+        FAILED_CHECKS.count(request)
         form.add_error(
             None,
             _("No case matches this code and secret. Check both and try again."),

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -28,6 +26,7 @@ from rightsmonitor.accounts.models import Organisation
 from rightsmonitor.assessments.access import assessments_for_user
 from rightsmonitor.core.forms import add_action_errors
 from rightsmonitor.core.locking import ConcurrentEditError
+from rightsmonitor.core.ratelimit import RateLimit
 from rightsmonitor.participation import access, actions, exporters
 from rightsmonitor.participation.forms import (
     ApplicationForm,
@@ -67,8 +66,8 @@ def _staff(request: HttpRequest) -> None:
 # Organisations ---------------------------------------------------------------------------------
 
 
-def _client_address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
+# Per client address and hour, counted in the cache as a keyed hash of the address.
+APPLICATIONS = RateLimit("participation-apply", "PARTICIPATION_APPLICATIONS_PER_HOUR")
 
 
 def register(request: HttpRequest) -> HttpResponse:
@@ -76,21 +75,22 @@ def register(request: HttpRequest) -> HttpResponse:
     form = ApplicationForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        key = f"participation:applications:{_client_address(request)}"
-        if cache.get(key, 0) >= settings.PARTICIPATION_APPLICATIONS_PER_HOUR:
-            form.add_error(None, _("Too many applications from your address. Try again later."))
+        if APPLICATIONS.exceeded(request):
             status = 429
-        elif form.is_valid():
+        elif not form.is_valid():
+            status = 400
+        elif not APPLICATIONS.hit(request):  # counted and checked in one step, before storing
+            status = 429
+        else:
             try:
                 actions.submit_application(**form.cleaned_data)
             except ValidationError as exc:
                 add_action_errors(form, exc)
                 status = 400
             else:
-                cache.set(key, cache.get(key, 0) + 1, 3600)
                 return redirect("participation:register_sent")
-        else:
-            status = 400
+        if status == 429:
+            form.add_error(None, _("Too many applications from your address. Try again later."))
     return render(request, "participation/register.html", {"form": form}, status=status)
 
 
