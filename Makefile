@@ -9,7 +9,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install uv migrate demo test test-sqlite test-postgres test-browser lint typecheck checks messages vendor bench chromium clean
+.PHONY: run install uv migrate demo test test-sqlite test-postgres lint checks messages vendor bench chromium clean
 
 run: install migrate demo ## Install, migrate, load the demo plan once, serve on http://127.0.0.1:8000
 	$(RUN) python manage.py demo_logins
@@ -56,8 +56,11 @@ test-postgres: install
 	  echo "PostgreSQL not reachable at $(PG_TEST_URL): skipping the PostgreSQL pass"; \
 	fi
 
+# The browser tests drive Debian's chromium; this installs it (with apt-get) only when missing, and says so.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "chromium not found: installing Debian's chromium (apt-get) for the browser tests" >&2; \
+	  apt-get update -qq && apt-get install -y -qq chromium; }
 
 lint: install
 	$(RUN) ruff check .
