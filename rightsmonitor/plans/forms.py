@@ -500,7 +500,7 @@ class PlanTableUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(PLAN_TABLE_EXTENSIONS):
             raise ValidationError(
-                _("Upload an XLSX, CSV, Word or HTML file (%(extensions)s)."),
+                _("Upload an XLSX or CSV file, a Word document or an HTML page (%(extensions)s)."),
                 code="extension",
                 params={"extensions": ", ".join(PLAN_TABLE_EXTENSIONS)},
             )

@@ -598,6 +598,7 @@ def _render_import(
     plan: Plan | None = None,
     report: ImportReport | None = None,
     error: TableError | None = None,
+    refused: bool = False,
 ) -> HttpResponse:
     context = {
         "form": form,
@@ -605,7 +606,8 @@ def _render_import(
         "report": report,
         "errors": error.errors if error else [],
     }
-    return render(request, "manage/plan_import.html", context, status=400 if error else 200)
+    status = 400 if error or refused else 200
+    return render(request, "manage/plan_import.html", context, status=status)
 
 
 @login_required
@@ -614,7 +616,7 @@ def plan_import(request: HttpRequest, code: str) -> HttpResponse:
     plan = _editable_plan(request, code)
     form = PlanTableUploadForm(request.POST or None, request.FILES or None)
     if request.method != "POST" or not form.is_valid():
-        return _render_import(request, form, plan=plan)
+        return _render_import(request, form, plan=plan, refused=request.method == "POST")
     try:
         report = load_plan_table(
             form.cleaned_data["file"], plan, by=request.user, **_import_options(form)
@@ -646,7 +648,7 @@ def plan_import_new(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
     form = NewPlanFromTableForm(request.POST or None, request.FILES or None)
     if request.method != "POST" or not form.is_valid():
-        return _render_import(request, form)
+        return _render_import(request, form, refused=request.method == "POST")
     data = form.cleaned_data
     options = _import_options(form)
     del options["replace"]  # a new plan has nothing to replace

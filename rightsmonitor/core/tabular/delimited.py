@@ -141,7 +141,7 @@ def whole_lines(head: bytes) -> bytes:
     return head[: head.rindex(b"\n") + 1] if b"\n" in head else head
 
 
-def open_csv(path: Path, limits: Limits) -> tuple[IO[str], str]:
+def open_csv(path: Path, limits: Limits) -> tuple[io.TextIOWrapper, str]:
     """The file as a text stream in its own encoding, and its head decoded (for the delimiter).
 
     The encoding is judged on the first 64 KiB, cut at a line end.

@@ -161,7 +161,10 @@ def _first_unreadable(data: bytes) -> tuple[int, str | None]:
     lines = data.split(b"\n")
     header = lines[0].decode("utf-8", "replace").lstrip("\ufeff").rstrip("\r")
     delimiter = max(",;\t", key=header.count)
-    names = next(csv.reader([header], delimiter=delimiter), [])
+    try:
+        names = next(csv.reader([header], delimiter=delimiter), [])
+    except csv.Error:  # a lone CR in bytes that are not text at all
+        names = []
     for number, line in enumerate(lines, start=1):
         try:
             text = line.decode("utf-8")

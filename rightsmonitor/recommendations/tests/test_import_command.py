@@ -11,14 +11,12 @@ memory, which Linux lets a process reset).
 from __future__ import annotations
 
 import csv
-import gc
 import io
 import json
 import re
 import time
 import zipfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +26,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from rightsmonitor.accounts.tests.factories import CoordinatorFactory
+from rightsmonitor.core.tests.measure import peak_memory_growth
 from rightsmonitor.recommendations.actions import rejected_rows_csv
 from rightsmonitor.recommendations.models import ImportRun, Mechanism, Recommendation
 from rightsmonitor.recommendations.tests.test_importers import DATA, table_counts
@@ -456,28 +455,6 @@ def test_a_malformed_file_is_refused_and_nothing_changes(
 
 
 # --- Big files: refused within the memory of a normal import -------------------------------------
-
-
-def _status(field: str) -> int:
-    text = Path("/proc/self/status").read_text()
-    return int(re.search(rf"^{field}:\s+(\d+) kB", text, re.M)[1]) * 1024  # type: ignore[index]
-
-
-@contextmanager
-def peak_memory_growth() -> Iterator[list[int]]:
-    """How far the process's peak resident memory rose above its level at the start.
-
-    Linux resets the peak (VmHWM) when "5" is written to ``/proc/self/clear_refs``; tracemalloc
-    would do too, but slows a 300 MB parse from seconds to minutes.
-    """
-    if not Path("/proc/self/clear_refs").exists():
-        pytest.skip("Measuring the peak memory needs Linux's /proc.")
-    gc.collect()
-    Path("/proc/self/clear_refs").write_text("5")
-    growth: list[int] = []
-    start = _status("VmRSS")
-    yield growth
-    growth.append(_status("VmHWM") - start)
 
 
 def write_big_uhri_json(path: Path, *, size: int, break_at: float) -> int:
