@@ -1,4 +1,4 @@
-"""Workflows as data: the one ``Transition`` and ``Workflow`` type every app declares its table with.
+"""Workflows as data: the one ``Transition`` and ``Workflow`` type for every app's table.
 
 A workflow is a ``TextChoices`` of states and a table of transitions. A transition has a name
 (what URLs, the API and audit rows say), a label (what the button says), the states it may
