@@ -7,8 +7,9 @@ it cannot read; a missing required column), adds the problems ``save_observation
 already validated) and raises them all together as ``TableErrors``. A file with any
 problem writes nothing: one transaction, and ``save_observations`` runs as a dry run.
 
-Reading (``core.tabular.read_table``, with its limits): XLSX, a Word or HTML table, or CSV in UTF-8 (with or without a
-BOM), UTF-16 with a BOM or Windows-1251 (Russian Excel). The CSV delimiter is the one with
+Reading (``core.tabular.read_table``, held to ``OBSERVATION_LIMITS``): XLSX, a Word or HTML
+table, or CSV in UTF-8 (with or without a BOM), UTF-16 with a BOM or Windows-1251 (Russian
+Excel). The CSV delimiter is the one with
 which the first row is an Open SDG or SDMX-CSV header, which for SDMX-CSV is the character
 right after ``DATAFLOW``/``STRUCTURE``. A file in no known encoding is refused naming the
 first row (and column) that cannot be read; a header read as one column is refused naming it.
