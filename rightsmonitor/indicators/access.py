@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
-from rightsmonitor.core.roles import is_staff_role
+from rightsmonitor.core.roles import is_focal_point, is_staff_role
 from rightsmonitor.core.workflow import Transition, WhoCheck
 from rightsmonitor.indicators.models import (
     Indicator,
@@ -27,7 +27,7 @@ from rightsmonitor.indicators.workflow import Actor
 
 def data_agency_id(user: Any) -> int | None:
     """The agency whose indicators ``user`` supplies data for (active focal points only)."""
-    if getattr(user, "is_authenticated", False) and user.is_active and user.role == "focal_point":
+    if is_focal_point(user):
         return int(user.agency_id) if user.agency_id else None
     return None
 

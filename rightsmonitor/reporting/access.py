@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from rightsmonitor.core.roles import is_staff_role
+from rightsmonitor.core.roles import is_focal_point, is_staff_role
 from rightsmonitor.core.workflow import Transition, WhoCheck
 from rightsmonitor.plans.models import Action, ActionAgency, PlanQuerySet
 from rightsmonitor.reporting.models import (
@@ -32,9 +32,14 @@ from rightsmonitor.reporting.workflow import (
 
 def reporting_agency_id(user: Any) -> int | None:
     """The agency ``user`` writes reports for: their own, if they are an active focal point."""
-    if getattr(user, "is_authenticated", False) and user.is_active and user.role == "focal_point":
+    if is_focal_point(user):
         return int(user.agency_id) if user.agency_id else None
     return None
+
+
+def can_see_officials(user: Any) -> bool:
+    """Who took each review step, by e-mail: for the government side, not the public."""
+    return is_staff_role(user) or is_focal_point(user)
 
 
 def validated_agency_ids(user: Any) -> set[int]:
