@@ -402,3 +402,47 @@ def test_export_command_writes_what_the_import_reads(world, coordinator, tmp_pat
 def test_export_command_needs_an_indicator_for_open_sdg(indicator_world, tmp_path):
     status, _out, err = run("export_observations", "--output", str(tmp_path / "x.csv"))
     assert status == 1 and "--indicator" in err
+
+
+@pytest.mark.parametrize("kind", ["html", "docx"])
+def test_a_table_in_a_page_or_a_word_document_reads_like_the_csv(world, coordinator, kind):
+    """Statistical offices publish tables in reports: the same Open SDG table, in a page with a
+    title and a decimal comma, or in a Word document, reads back like the CSV."""
+    import csv
+    import io
+
+    import docx
+
+    exported = Observation.objects.filter(indicator=world.detainees)
+    before = stored(exported)
+    text = export_observations(world.detainees, format="opensdg-csv").decode("utf-8")
+    rows = list(csv.reader(io.StringIO(text)))
+    exported.delete()
+    if kind == "html":
+        body = "".join(
+            "<tr>"
+            + "".join(
+                f"<td>{cell.replace('.', ',') if n == len(row) - 1 and index else cell}</td>"
+                for n, cell in enumerate(row)
+            )
+            + "</tr>"
+            for index, row in enumerate(rows)
+        )
+        data = f"<html><body><h1>Unsentenced detainees</h1><table>{body}</table></body></html>".encode()
+        name = "indicator_TORT-O1.html"
+    else:
+        document = docx.Document()
+        document.add_paragraph("Unsentenced detainees")
+        table = document.add_table(rows=0, cols=len(rows[0]))
+        for row in rows:
+            for cell, value in zip(table.add_row().cells, row, strict=True):
+                cell.text = value
+        buffer = io.BytesIO()
+        document.save(buffer)
+        data = buffer.getvalue()
+        name = "indicator_TORT-O1.docx"
+
+    summary = import_observations(data, filename=name, format="auto", by=coordinator)
+
+    assert summary.created == len(before)
+    assert stored(exported) == before
