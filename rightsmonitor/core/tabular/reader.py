@@ -114,7 +114,7 @@ def read_table(
         raise TableError(_("The file is not a valid Word document (.docx)."))
     if data.lstrip().startswith(b"{\\rtf"):
         raise TableError(_("This is an RTF file. Save it as a Word document (.docx)."))
-    if suffix in {".htm", ".html"} or _looks_like_html(data):
+    if suffix in {".htm", ".html"} or looks_like_html(data):
         _no_sheet(sheet, _("An HTML page has no worksheets; remove the sheet name."))
         tables = read_html_tables(data, limits=limits)
         return _document_table(tables, "html", header=header)
@@ -159,7 +159,7 @@ def _no_sheet(sheet: str | None, message: str) -> None:
         raise TableError(message)
 
 
-def _looks_like_html(data: bytes) -> bool:
+def looks_like_html(data: bytes) -> bool:
     head = data[:SAMPLE_BYTES].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return head.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")) or (
         head.startswith(b"<") and b"<table" in head

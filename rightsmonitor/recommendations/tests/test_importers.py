@@ -515,6 +515,54 @@ def test_a_generic_csv_imports_with_a_mapping_and_a_body() -> None:
     assert Recommendation.objects.count() == 3
 
 
+@pytest.mark.parametrize("kind", ["docx", "xlsx", "html"])
+def test_the_generic_format_takes_a_table_in_word_excel_or_a_page(
+    tmp_path: Path, kind: str
+) -> None:
+    """A national institution's report lists its recommendations in a Word table: the same
+    rows as generic.csv, under a title, read with the same mapping to the same records."""
+    import csv as csv_module
+    import html
+
+    import docx
+    import openpyxl
+
+    text = (DATA / "generic.csv").read_bytes().decode("cp1251")
+    rows = list(csv_module.reader(io.StringIO(text, newline=""), delimiter=";"))
+    path = tmp_path / f"report.{kind}"
+    if kind == "docx":
+        document = docx.Document()
+        document.add_paragraph("Рекомендации Уполномоченного")
+        table = document.add_table(rows=0, cols=len(rows[0]))
+        for row in rows:
+            for cell, value in zip(table.add_row().cells, row, strict=True):
+                cell.text = value
+        document.save(path)
+    elif kind == "xlsx":
+        book = openpyxl.Workbook()
+        book.active.append(["Рекомендации Уполномоченного"])
+        for row in rows:
+            book.active.append(row)
+        book.save(path)
+    else:
+        body = "".join(
+            "<tr>"
+            + "".join(f"<td>{html.escape(v).replace(chr(10), '<br>')}</td>" for v in row)
+            + "</tr>"
+            for row in rows
+        )
+        path.write_text(f"<h1>Рекомендации</h1><table>{body}</table>", encoding="utf-8")
+
+    summary = run(path, "csv", **GENERIC_OPTIONS)
+
+    assert counts(summary) == (3, 0, 0, 0)
+    first = Recommendation.objects.with_related().get(paragraph="1")
+    assert first.text.startswith("Обеспечить доступ адвокатов")
+    assert first.document_date == date(2024, 3, 15)
+    assert names(first.themes) == ["Право на справедливое судебное разбирательство", "Пытки"]
+    assert counts(run("generic.csv", "csv", **GENERIC_OPTIONS)) == (0, 0, 3, 0)
+
+
 def test_a_generic_csv_needs_a_body() -> None:
     options = {"mapping": GENERIC_OPTIONS["mapping"]}
     with pytest.raises(TableError, match="Say which column holds the recommending body"):

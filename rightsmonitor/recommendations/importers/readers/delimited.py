@@ -1,4 +1,10 @@
-"""CSV recommendations: UPR Info's (Uwazi) export, and any CSV with a column mapping."""
+"""CSV recommendations: UPR Info's (Uwazi) export, and any CSV with a column mapping.
+
+A CSV is streamed, whatever its size. The mapped format also takes a table in a workbook, a
+Word document or an HTML page (OHCHR and governments publish the UPR's matrices of
+recommendations as Word tables): such a table is read whole through ``core.tabular``, held to
+``TABLE_LIMITS``.
+"""
 
 from __future__ import annotations
 
@@ -13,12 +19,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rightsmonitor.core.tabular import (
+    Limits,
     TableError,
     csv_rows,
     delimiter_candidates,
     open_csv,
+    read_table,
     stream_lines,
 )
+from rightsmonitor.core.tabular.delimited import SAMPLE_BYTES, ZIP_MAGIC
+from rightsmonitor.core.tabular.limits import MB
+from rightsmonitor.core.tabular.reader import looks_like_html
 from rightsmonitor.recommendations.importers.readers.base import (
     HEADER_SCAN_ROWS,
     RECOMMENDATION_LIMITS,
@@ -53,6 +64,9 @@ from rightsmonitor.recommendations.models import Mechanism, Source
 
 # --- CSV: UPR Info and mapped files ----------------------------------------------------------
 
+# A table read whole (a workbook, a Word document, a page): a country's recommendations.
+TABLE_LIMITS = Limits(max_bytes=50 * MB, max_rows=50_000, max_columns=200)
+
 
 def _first_records(head: str, delimiter: str) -> list[list[str]]:
     """The first records of the head of a CSV file (empty ones too: they count as rows)."""
@@ -76,36 +90,65 @@ class CsvReader(Reader):
     columns: tuple[Column, ...] = ()
     fixed_headers: frozenset[str] = frozenset()
 
+    tables = False  # also a table in a workbook, a Word document or an HTML page
+
     def check(self) -> None:
-        stream, head = open_csv(self.path, RECOMMENDATION_LIMITS)
-        stream.close()
-        mapping = self.options.get("mapping", {})
-        first_error: TableError | None = None
-        for delimiter in delimiter_candidates(head):
-            for index, row in enumerate(_first_records(head, delimiter)):
-                header = [clean(value) for value in row]
-                try:
-                    found, unclaimed = map_headers(header, self.columns, mapping)
-                    if len(found) < (1 if index == 0 else 2):
-                        # Below the first row, one known name is not enough: a data
-                        # row may hold "Recommendation" (Uwazi's template) in a cell.
-                        continue
-                    self.found = found
-                    self.header = header
-                    self.check_found()
-                except TableError as error:
-                    first_error = first_error or error
-                    continue
-                self.delimiter, self.header_index = delimiter, index
-                self.ignored = [
-                    name for name in unclaimed if normal_header(name) not in self.fixed_headers
-                ]
-                if self.ignored:
-                    self.notes.append(
-                        _("Columns ignored: %(names)s.") % {"names": ", ".join(self.ignored)}
-                    )
+        if self.tables and self._is_table_file():
+            table = read_table(self.path, header=self._names_columns, limits=TABLE_LIMITS)
+            self.table_rows: list[tuple[int, list[Any]]] | None = table.rows
+            head = [values for _number, values in table.rows[:HEADER_SCAN_ROWS]]
+            if self._find_header(head, delimiter=""):
                 return
-        raise first_error or TableError(
+            raise self._no_header()
+        self.table_rows = None
+        stream, head_text = open_csv(self.path, RECOMMENDATION_LIMITS)
+        stream.close()
+        for delimiter in delimiter_candidates(head_text):
+            if self._find_header(_first_records(head_text, delimiter), delimiter=delimiter):
+                return
+        raise self._no_header()
+
+    def _is_table_file(self) -> bool:
+        with self.path.open("rb") as stream:
+            head = stream.read(SAMPLE_BYTES)
+        return head.startswith(ZIP_MAGIC) or looks_like_html(head)
+
+    def _names_columns(self, rows: Any) -> bool:
+        """``read_table``'s header test: a row names two of the columns (or the mapped ones)."""
+        known = {name for column in self.columns for name in column.headers}
+        known |= {normal_header(text) for text in self.options.get("mapping", {}).values()}
+        return any(len({normal_header(cell) for cell in row} & known) >= 2 for row in rows)
+
+    def _find_header(self, rows: list[Any], *, delimiter: str) -> bool:
+        """Take the first of ``rows`` that names the format's columns as the header."""
+        mapping = self.options.get("mapping", {})
+        for index, row in enumerate(rows):
+            header = [clean(value) for value in row]
+            try:
+                found, unclaimed = map_headers(header, self.columns, mapping)
+                if len(found) < (1 if index == 0 else 2):
+                    # Below the first row, one known name is not enough: a data
+                    # row may hold "Recommendation" (Uwazi's template) in a cell.
+                    continue
+                self.found = found
+                self.header = header
+                self.check_found()
+            except TableError as error:
+                self._first_error = getattr(self, "_first_error", None) or error
+                continue
+            self.delimiter, self.header_index = delimiter, index
+            self.ignored = [
+                name for name in unclaimed if normal_header(name) not in self.fixed_headers
+            ]
+            if self.ignored:
+                self.notes.append(
+                    _("Columns ignored: %(names)s.") % {"names": ", ".join(self.ignored)}
+                )
+            return True
+        return False
+
+    def _no_header(self) -> TableError:
+        return getattr(self, "_first_error", None) or TableError(
             _("None of the first %(count)d rows is a header with the columns of %(format)s.")
             % {"count": HEADER_SCAN_ROWS, "format": self.label}
         )
@@ -116,6 +159,9 @@ class CsvReader(Reader):
     def items(self) -> Iterator[Item]:
         if not hasattr(self, "delimiter"):
             self.check()
+        if self.table_rows is not None:
+            yield from self._table_items(self.table_rows)
+            return
         stream, _text = open_csv(self.path, RECOMMENDATION_LIMITS)
         names = {f: self.header[i] for f, i in self.found.items()}
         number = self.header_index + 1
@@ -146,6 +192,13 @@ class CsvReader(Reader):
                     % {"error": error},
                     row=number + 1,
                 ) from error
+        self.progress(self.size, self.size)
+
+    def _table_items(self, rows: list[tuple[int, list[Any]]]) -> Iterator[Item]:
+        names = {f: self.header[i] for f, i in self.found.items()}
+        for number, row in rows[self.header_index + 1 :]:
+            cells = _cells(row, self.found)
+            yield _item(str(number), partial(self.record, cells, names), _raw(self.header, row))
         self.progress(self.size, self.size)
 
     def record(self, cells: Mapping[str, Any], names: Mapping[str, str]) -> Record:
@@ -258,10 +311,12 @@ class UprInfoCsvReader(CsvReader):
 
 
 class MappedCsvReader(CsvReader):
-    """Any CSV: the user says which column holds what (``options["mapping"]``)."""
+    """Any CSV, or a table in a workbook, a Word document or a page: the user says which
+    column holds what (``options["mapping"]``)."""
 
     format = "csv"
-    label = gettext_lazy("Other CSV, with a column mapping")
+    label = gettext_lazy("Other CSV (or a table in Excel, Word or HTML), with a column mapping")
+    tables = True
     columns = (
         Column("text", ("text", "recommendation", "recommendation text"), required=True),
         Column("body", ("body", "recommending body", "mechanism body", "source body")),
