@@ -132,7 +132,7 @@ class User(AbstractUser):
         ordering = ["email"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(role="focal_point") | Q(agency__isnull=False),
+                condition=~Q(role=Role.FOCAL_POINT) | Q(agency__isnull=False),
                 name="focal_point_has_agency",
             ),
         ]
