@@ -132,6 +132,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body (CSRF reads the form).
+    "rightsmonitor.core.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Early, so that it sees every header the others add to an API answer (Vary above all).
     "rightsmonitor.api.conditional.ApiConditionalGetMiddleware",
@@ -243,6 +245,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 PLAN_IMPORT_MAX_BYTES = envint("PLAN_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+# Any request body: the largest upload (the UN's recommendations index, 1 GB) and its form.
+MAX_REQUEST_BYTES = envint("MAX_REQUEST_BYTES", 1024**3 + 1024**2)
 EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 REMINDER_DAYS = [int(d) for d in envlist("REMINDER_DAYS", "30,7,1")]
 
