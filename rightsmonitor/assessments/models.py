@@ -38,6 +38,14 @@ class AssessmentQuerySet(models.QuerySet["Assessment"]):
     def published(self) -> AssessmentQuerySet:
         return self.filter(state=AssessmentState.PUBLISHED)
 
+    def for_list(self) -> AssessmentQuerySet:
+        """The list of assessments: plan, the next edition if any, and the generated files
+        (by format, then language)."""
+        files = AssessmentFile.objects.order_by("format", "language")
+        return self.select_related("plan", "superseded_by").prefetch_related(
+            models.Prefetch("files", queryset=files)
+        )
+
 
 class Assessment(VersionedModel):
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="assessments")

@@ -12,7 +12,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -51,10 +50,7 @@ def _managed(request: HttpRequest, pk: int) -> Assessment:
 def assessment_list(request: HttpRequest) -> HttpResponse:
     assessments = (
         access.assessments_for_user(request.user)
-        .select_related("plan", "superseded_by")
-        .prefetch_related(
-            Prefetch("files", queryset=AssessmentFile.objects.order_by("format", "language"))
-        )
+        .for_list()
         .order_by("plan__code", "-end", "-edition")
     )
     return render(

@@ -23,7 +23,7 @@ from simple_history.models import HistoricalRecords
 
 from rightsmonitor.core.locking import VersionedModel
 from rightsmonitor.core.translation import TranslatedField
-from rightsmonitor.plans.models import Action, Agency, Theme
+from rightsmonitor.plans.models import Action, ActionQuerySet, Agency, Theme
 
 TOTAL = "_T"
 AREA = "REF_AREA"
@@ -159,6 +159,21 @@ class SdgIndicator(models.Model):
 class IndicatorQuerySet(models.QuerySet["Indicator"]):
     def published(self) -> IndicatorQuerySet:
         return self.filter(is_public=True)
+
+    def with_headings(self) -> IndicatorQuerySet:
+        """Each indicator's right (through its attribute) and agency, which pages name."""
+        return self.select_related("attribute__right", "agency")
+
+    def for_sheet(self, visible_actions: ActionQuerySet) -> IndicatorQuerySet:
+        """What an indicator's sheet shows besides ``with_headings``: dimensions, SDG
+        indicators and targets, and the actions among ``visible_actions`` that it measures,
+        with their plans, in plan order."""
+        actions = visible_actions.select_related("plan").order_by(
+            "plan__code", "section__order", "order"
+        )
+        return self.prefetch_related(
+            "dimensions", "sdg_indicators", "targets", models.Prefetch("actions", queryset=actions)
+        )
 
 
 class Indicator(VersionedModel):

@@ -22,7 +22,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Max, Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -88,22 +88,12 @@ PUBLISHED = ObservationState.PUBLISHED
 
 
 def _visible_indicators(request: HttpRequest) -> IndicatorQuerySet:
-    return access.indicators_for_user(request.user).select_related("attribute__right", "agency")
+    return access.indicators_for_user(request.user).with_headings()
 
 
 def _visible_indicator(request: HttpRequest, code: str) -> Indicator:
     """The indicator, with what its sheet shows, if the user may see it; 404 otherwise."""
-    indicators = _visible_indicators(request).prefetch_related(
-        "dimensions",
-        "sdg_indicators",
-        "targets",
-        Prefetch(
-            "actions",
-            queryset=actions_for_user(request.user)
-            .select_related("plan")
-            .order_by("plan__code", "section__order", "order"),
-        ),
-    )
+    indicators = _visible_indicators(request).for_sheet(actions_for_user(request.user))
     return get_object_or_404(indicators, code=code)
 
 

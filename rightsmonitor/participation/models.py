@@ -173,6 +173,16 @@ class CommentQuerySet(models.QuerySet["Comment"]):
             "author", "organisation", "action__plan", "report__action__plan", "assessment__plan"
         )
 
+    def for_moderation(self) -> CommentQuerySet:
+        """``for_list`` and what the moderation queue adds: consultation, report's agency."""
+        return self.for_list().select_related("consultation", "report__agency")
+
+    def with_replies(self, visible: CommentQuerySet) -> CommentQuerySet:
+        """Each comment with its replies among ``visible`` (those the reader may see), oldest
+        first, with their authors."""
+        replies = visible.select_related("author", "organisation").order_by("created_at", "pk")
+        return self.prefetch_related(models.Prefetch("replies", queryset=replies))
+
 
 class Comment(models.Model):
     """A comment by a member of an approved organisation, or a reply by the authorities.
@@ -251,6 +261,16 @@ class Comment(models.Model):
 class ShadowRatingQuerySet(models.QuerySet["ShadowRating"]):
     def for_display(self) -> ShadowRatingQuerySet:
         return self.select_related("organisation", "period", "action__plan", "author")
+
+    def for_rating_form(self) -> ShadowRatingQuerySet:
+        """The period, and the action with its plan and the official verdict beside it."""
+        return self.select_related("action__plan", "action__monitoring", "period")
+
+    def for_own_list(self) -> ShadowRatingQuerySet:
+        """An organisation's own ratings: ``for_rating_form`` and each action's section."""
+        return self.select_related(
+            "action__plan", "action__section", "action__monitoring", "period"
+        )
 
     def accredited(self) -> ShadowRatingQuerySet:
         """Ratings of organisations that are still approved."""

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -175,14 +175,7 @@ def _thread_comments(user: Any, **target: Any) -> Any:
     return (
         visible.filter(parent__isnull=True, **target)
         .for_list()
-        .prefetch_related(
-            Prefetch(
-                "replies",
-                queryset=visible.select_related("author", "organisation").order_by(
-                    "created_at", "pk"
-                ),
-            )
-        )
+        .with_replies(visible)
         .order_by("created_at", "pk")
     )
 
@@ -327,7 +320,7 @@ def _thread_url(comment: Comment) -> str:
 def moderation(request: HttpRequest) -> HttpResponse:
     """The queue of public comments awaiting moderation, oldest first, and the private ones."""
     _staff(request)
-    base = Comment.objects.for_list().select_related("consultation", "report__agency")
+    base = Comment.objects.for_moderation()
     pending = list(
         base.filter(state=CommentState.PENDING, parent__isnull=True).order_by("created_at", "pk")[
             :QUEUE_PAGE_SIZE
@@ -388,7 +381,7 @@ def my_ratings(request: HttpRequest) -> HttpResponse:
     organisation_id = _member(request)
     ratings = (
         ShadowRating.objects.filter(organisation_id=organisation_id)
-        .select_related("action__plan", "action__section", "action__monitoring", "period")
+        .for_own_list()
         .order_by("action__plan__code", "action__section__order", "action__order", "-period__end")
     )
     rows = [(rating, official_status(rating.action)) for rating in ratings]
@@ -495,7 +488,7 @@ def rate_action(request: HttpRequest, action_pk: int) -> HttpResponse:
 def rating_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation_id = _member(request)
     rating = get_object_or_404(
-        ShadowRating.objects.select_related("action__plan", "action__monitoring", "period"),
+        ShadowRating.objects.for_rating_form(),
         pk=pk,
         organisation_id=organisation_id,
     )
@@ -585,7 +578,7 @@ def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def consultation_action(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
     consultation = _consultation(request, pk)
     action = get_object_or_404(
-        Action.objects.select_related("plan", "section"), pk=action_pk, plan=consultation.plan
+        Action.objects.with_plan_and_section(), pk=action_pk, plan=consultation.plan
     )
     return _thread(
         request,

@@ -15,7 +15,7 @@ import pycountry
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -92,6 +92,10 @@ class Instrument(models.Model):
 class AgencyQuerySet(models.QuerySet["Agency"]):
     def by_abbreviation(self) -> dict[str, Agency]:
         return {agency.abbreviation.casefold(): agency for agency in self}
+
+    def with_parent(self) -> AgencyQuerySet:
+        """Each agency with its parent body, which lists of agencies show beside it."""
+        return self.select_related("parent")
 
 
 class Agency(models.Model):
@@ -352,6 +356,15 @@ class Amendment(models.Model):
         return f"{self.instrument} ({self.date:%d.%m.%Y})"
 
 
+class SectionQuerySet(models.QuerySet["Section"]):
+    def with_actions(self, actions: QuerySet[Action] | None = None) -> SectionQuerySet:
+        """Each section with its actions (``actions``; by default ``with_related`` in plan
+        order): a plan page in a fixed number of queries."""
+        if actions is None:
+            actions = Action.objects.with_related().order_by("order", "pk")
+        return self.prefetch_related(Prefetch("actions", queryset=actions))
+
+
 class Section(VersionedModel):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections")
     number = models.CharField(_("number"), max_length=16)
@@ -362,6 +375,7 @@ class Section(VersionedModel):
 
     title = TranslatedField("title")
     history = HistoricalRecords()
+    objects = SectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "order", "pk"]
@@ -375,16 +389,32 @@ class Section(VersionedModel):
         return f"{self.number}. {self.title}"
 
 
+def _assignments_in_order() -> Prefetch:
+    return Prefetch(
+        "assignments",
+        queryset=ActionAgency.objects.select_related("agency").order_by("order", "pk"),
+    )
+
+
 class ActionQuerySet(models.QuerySet["Action"]):
     def with_related(self) -> ActionQuerySet:
         """Everything a plan page, an action page or an export shows, in a fixed query count."""
         return self.select_related("plan", "section", "form_of_completion").prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=ActionAgency.objects.select_related("agency").order_by("order", "pk"),
-            ),
-            "themes",
+            _assignments_in_order(), "themes"
         )
+
+    def for_action_page(self) -> ActionQuerySet:
+        """``with_related`` and each theme's parent, under which the action's page names it."""
+        return self.with_related().prefetch_related("themes__parent")
+
+    def with_agencies(self) -> ActionQuerySet:
+        """Plan, section and the responsible agencies in their order (lead first): what a
+        progress report's page says of its action."""
+        return self.select_related("plan", "section").prefetch_related(_assignments_in_order())
+
+    def with_plan_and_section(self) -> ActionQuerySet:
+        """Each action's plan and section in the same query: a list or heading naming them."""
+        return self.select_related("plan", "section")
 
     def needing_deadline_review(self) -> ActionQuerySet:
         return self.filter(deadline_needs_review=True)
@@ -484,6 +514,12 @@ class Action(VersionedModel):
         return ", ".join(str(assignment) for assignment in self.assignments.all())
 
 
+class ActionAgencyQuerySet(models.QuerySet["ActionAgency"]):
+    def with_action(self) -> ActionAgencyQuerySet:
+        """The agency and the action with its plan and section: a work queue of assignments."""
+        return self.select_related("agency", "action__plan", "action__section")
+
+
 class ActionAgency(models.Model):
     """An agency's part in an action: the lead or a co-executor, possibly "as agreed"."""
 
@@ -502,6 +538,7 @@ class ActionAgency(models.Model):
     order = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords()
+    objects = ActionAgencyQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "pk"]

@@ -20,7 +20,6 @@ from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import (
     Count,
-    Prefetch,
     QuerySet,
 )
 from django.http import Http404, HttpRequest, HttpResponse
@@ -144,9 +143,7 @@ def _action(plan: Plan, pk: int, queryset: QuerySet[Action] | None = None) -> Ac
 
 
 def _sections(plan: Plan) -> QuerySet[Section]:
-    return plan.sections.prefetch_related(
-        Prefetch("actions", queryset=Action.objects.with_related().order_by("order", "pk"))
-    )
+    return plan.sections.with_actions()
 
 
 def _plan_edit_url(plan: Plan, fragment: str = "") -> str:
@@ -192,7 +189,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     to_review = (
         Action.objects.needing_deadline_review()
         .filter(plan__in=visible)
-        .select_related("plan", "section")
+        .with_plan_and_section()
         .order_by("plan__code", "section__order", "order", "pk")
     )
     return render(request, "manage/dashboard.html", {"plans": plans, "to_review": to_review})
@@ -505,7 +502,7 @@ def _registry_form(
 @login_required
 def agency_list(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
-    agencies = Agency.objects.select_related("parent").annotate(
+    agencies = Agency.objects.with_parent().annotate(
         assignment_count=Count("assignments", distinct=True)
     )
     return render(request, "manage/agency_list.html", {"agencies": agencies})

@@ -100,6 +100,10 @@ class RecommendationQuerySet(models.QuerySet["Recommendation"]):
             "themes", "affected_persons", "sdg_targets", "countries"
         )
 
+    def for_results(self) -> RecommendationQuerySet:
+        """What a search result shows: its body and themes (``with_related`` brings more)."""
+        return self.prefetch_related("body", "themes")
+
 
 class Recommendation(VersionedModel):
     body = models.ForeignKey(

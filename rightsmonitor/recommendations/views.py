@@ -311,7 +311,7 @@ def search(request: HttpRequest) -> HttpResponse:
         newest_first(found).values_list("pk", flat=True), PAGE_SIZE, count=_total(counted)
     )
     ids_page = paginator.get_page(request.GET.get("page"))
-    by_pk = Recommendation.objects.prefetch_related("body", "themes").in_bulk(ids_page.object_list)
+    by_pk = Recommendation.objects.for_results().in_bulk(ids_page.object_list)
     shown = [by_pk[pk] for pk in ids_page.object_list if pk in by_pk]
     page = Page(shown, ids_page.number, paginator)
     stems = Query.parse(request.GET.get("q", "")).highlight_stems()

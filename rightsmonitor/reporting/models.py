@@ -86,6 +86,10 @@ class ReportingPeriodQuerySet(models.QuerySet["ReportingPeriod"]):
         """Periods whose reports agencies may still be writing on ``day``."""
         return self.filter(start__lte=day, review_deadline__gte=day)
 
+    def with_plan(self) -> ReportingPeriodQuerySet:
+        """Each period with its plan, which lists and calendars of periods name."""
+        return self.select_related("plan")
+
 
 class ReportingPeriod(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reporting_periods")
@@ -171,6 +175,28 @@ class ProgressReportQuerySet(models.QuerySet["ProgressReport"]):
 
     def with_related(self) -> ProgressReportQuerySet:
         return self.select_related("action__plan", "action__section", "agency", "period", "author")
+
+    # What each page shows of a list of reports, in a fixed number of queries.
+
+    def for_action_page(self) -> ProgressReportQuerySet:
+        """Accepted reports under their action: agency, period and evidence."""
+        return self.select_related("agency", "period").prefetch_related("evidence")
+
+    def for_monitoring_page(self) -> ProgressReportQuerySet:
+        """The coordinator's list of an action's reports: agency and period."""
+        return self.select_related("agency", "period")
+
+    def for_timeline(self) -> ProgressReportQuerySet:
+        """An action's history: each report's agency, period and author."""
+        return self.select_related("agency", "period", "author")
+
+    def for_consolidation(self) -> ProgressReportQuerySet:
+        """Co-executors' contributions beside the lead's report: author and evidence."""
+        return self.select_related("author").prefetch_related("evidence")
+
+    def for_feed(self) -> ProgressReportQuerySet:
+        """Feed entries: the action with its plan, the agency and the period."""
+        return self.select_related("action__plan", "agency", "period")
 
 
 class ProgressReport(VersionedModel):

@@ -84,6 +84,13 @@ class DueItem:
 # Actions -------------------------------------------------------------------------------------
 
 
+def with_monitoring(actions: ActionQuerySet) -> ActionQuerySet:
+    """``actions`` with each one's monitoring row (the coordinator's verdict, for a status
+    badge) in the same query. A function here rather than a method of ``ActionQuerySet``: the
+    relation is this app's, and ``plans`` knows nothing of reporting."""
+    return actions.select_related("monitoring")
+
+
 def monitored_actions(*, plan: Plan | None = None, agency: Agency | None = None) -> ActionQuerySet:
     """Actions of plans in force that are on monitoring and not closed."""
     actions = Action.objects.filter(plan__status__in=MONITORED_PLAN_STATUSES).filter(

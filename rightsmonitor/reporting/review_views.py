@@ -321,12 +321,7 @@ def action_timeline_entries(user: Any, action: Action) -> list[TimelineEntry]:
     Newest first; three queries whatever the length.
     """
     labels = _state_labels()
-    reports = (
-        reports_for_user(user)
-        .filter(action=action)
-        .select_related("agency", "period", "author")
-        .order_by()
-    )
+    reports = reports_for_user(user).filter(action=action).for_timeline().order_by()
     entries: list[TimelineEntry] = []
     visible: dict[int, ProgressReport] = {}
     for report in reports:
@@ -479,7 +474,7 @@ def action_monitoring(request: HttpRequest, action_pk: int) -> HttpResponse:
                 return redirect("reporting:action_monitoring", action.pk)
     reports = (
         ProgressReport.objects.filter(action=action)
-        .select_related("agency", "period")
+        .for_monitoring_page()
         .order_by("-period__end", "kind", "agency__abbreviation")
     )
     context = {

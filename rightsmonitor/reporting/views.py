@@ -22,7 +22,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -190,14 +190,14 @@ def _task_sections(user: Any, today: date) -> tuple[list[TaskSection], list[int]
     actions = monitored_actions().filter(assignments__agency_id__in=agency_ids)
     periods = list(
         ReportingPeriod.objects.filter(start__lte=today, plan_id__in=actions.values("plan_id"))
-        .select_related("plan")
+        .with_plan()
         .order_by("plan__code", "end")
     )
     by_plan: dict[int, list[ActionAgency]] = defaultdict(list)
     for assignment in ActionAgency.objects.filter(
         agency_id__in=agency_ids,
         action__in=actions.filter(plan_id__in={p.plan_id for p in periods}).values("pk"),
-    ).select_related("agency", "action__plan", "action__section"):
+    ).with_action():
         by_plan[assignment.action.plan_id].append(assignment)
     action_ids = [a.action_id for assignments in by_plan.values() for a in assignments]
     late_actions = set(
@@ -314,8 +314,7 @@ def _contributions(user: Any, report: ProgressReport, action: Action) -> list[Co
             period_id=report.period_id,
             kind=ProgressReport.Kind.CONTRIBUTION,
         )
-        .select_related("author")
-        .prefetch_related("evidence")
+        .for_consolidation()
     }
     return [
         Contribution(assignment=assignment, report=visible.get(assignment.agency_id))
@@ -352,16 +351,7 @@ def _render_report(
 ) -> HttpResponse:
     """The report page; also what a refused transition or upload re-renders, with its errors."""
     user = request.user
-    action = (
-        Action.objects.select_related("plan", "section")
-        .prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=ActionAgency.objects.select_related("agency").order_by("order", "pk"),
-            )
-        )
-        .get(pk=report.action_id)
-    )
+    action = Action.objects.with_agencies().get(pk=report.action_id)
     offered = access.transitions_for(user, report)
     transition_forms = [
         transition_form

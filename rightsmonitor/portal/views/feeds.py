@@ -97,7 +97,7 @@ def _report_entries(reports: ProgressReportQuerySet) -> list[Entry]:
     accepted_at = Max("transitions__at", filter=Q(transitions__to_state=ReportState.ACCEPTED))
     accepted = (
         reports.filter(kind=ProgressReport.Kind.CONSOLIDATED, state=ReportState.ACCEPTED)
-        .select_related("action__plan", "agency", "period")
+        .for_feed()
         # Reports accepted before the audit rows existed fall back to their last change.
         .annotate(accepted_at=Coalesce(accepted_at, "updated_at"))
         .order_by("-accepted_at", "-pk")[:FEED_SIZE]
@@ -382,7 +382,7 @@ def plan_calendar(request: HttpRequest, code: str) -> HttpResponse:
     )
     actions = plan.actions.with_related().order_by("section__order", "order", "pk")
     calendar.add_actions(actions)
-    calendar.add_periods(plan.reporting_periods.select_related("plan").order_by("end"))
+    calendar.add_periods(plan.reporting_periods.with_plan().order_by("end"))
     return _calendar_response(calendar, f"{plan.code}-deadlines.ics")
 
 
@@ -408,7 +408,7 @@ def agency_calendar(request: HttpRequest, abbreviation: str) -> HttpResponse:
     plans = plans_for_user(request.user).filter(actions__assignments__agency=agency)
     periods = (
         ReportingPeriod.objects.filter(plan__in=plans.values("pk"))
-        .select_related("plan")
+        .with_plan()
         .order_by("end", "plan__code")
     )
     calendar.add_periods(periods)

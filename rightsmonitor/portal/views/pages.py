@@ -6,7 +6,7 @@ and the accepted consolidated reports: what the plan's implementation looks like
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -21,6 +21,7 @@ from rightsmonitor.recommendations.access import can_manage as can_manage_recomm
 from rightsmonitor.recommendations.queries import linked_for_action
 from rightsmonitor.reporting.access import reports_for_user
 from rightsmonitor.reporting.models import ProgressReport
+from rightsmonitor.reporting.queries import with_monitoring
 from rightsmonitor.reporting.workflow import ReportState
 
 
@@ -55,9 +56,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
     plan = visible_plan_or_404(request.user, code)
     # With each action's monitoring row (a join, not a query per action) for a status badge.
-    sections = plan.sections.prefetch_related(
-        Prefetch("actions", queryset=Action.objects.with_related().select_related("monitoring"))
-    )
+    sections = plan.sections.with_actions(with_monitoring(Action.objects.with_related()))
     amendments = plan.amendments.select_related("instrument")
     return render(
         request,
@@ -74,17 +73,12 @@ def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
 def action_detail(request: HttpRequest, code: str, number: str) -> HttpResponse:
     plan = visible_plan_or_404(request.user, code)
     action = get_object_or_404(
-        Action.objects.with_related()
-        .select_related("monitoring")
-        .prefetch_related("themes__parent"),
-        plan=plan,
-        number=number,
+        with_monitoring(Action.objects.for_action_page()), plan=plan, number=number
     )
     accepted_reports = (
         reports_for_user(request.user)
         .filter(action=action, kind=ProgressReport.Kind.CONSOLIDATED, state=ReportState.ACCEPTED)
-        .select_related("agency", "period")
-        .prefetch_related("evidence")
+        .for_action_page()
         .order_by("-period__end")
     )
     return render(
@@ -106,7 +100,7 @@ def action_detail(request: HttpRequest, code: str, number: str) -> HttpResponse:
 def agency_list(request: HttpRequest) -> HttpResponse:
     visible = actions_for_user(request.user)
     agencies = (
-        Agency.objects.select_related("parent")
+        Agency.objects.with_parent()
         .annotate(
             action_count=Count(
                 "assignments", filter=Q(assignments__action__in=visible), distinct=True
@@ -123,12 +117,8 @@ def agency_list(request: HttpRequest) -> HttpResponse:
 
 
 def agency_detail(request: HttpRequest, abbreviation: str) -> HttpResponse:
-    agency = get_object_or_404(Agency.objects.select_related("parent"), abbreviation=abbreviation)
-    actions = (
-        actions_for_user(request.user)
-        .filter(assignments__agency=agency)
-        .with_related()
-        .select_related("monitoring")
-        .order_by("plan__code", "section__order", "order")
-    )
+    agency = get_object_or_404(Agency.objects.with_parent(), abbreviation=abbreviation)
+    actions = with_monitoring(
+        actions_for_user(request.user).filter(assignments__agency=agency).with_related()
+    ).order_by("plan__code", "section__order", "order")
     return render(request, "portal/agency_detail.html", {"agency": agency, "actions": actions})
