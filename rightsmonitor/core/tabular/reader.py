@@ -267,7 +267,9 @@ def _head_of_sheet(worksheet: Worksheet) -> list[list[str]]:
 
 
 def _document_table(tables: list[Grid], format: str, *, header: HeaderTest) -> TableRows:
-    """The table whose first rows pass ``header``, else the longest."""
+    """The table whose first rows pass ``header`` (else the longest), and the tables right
+    after it that continue it: a table broken at a page or a section, as documents converted
+    from PDF often have, is as wide, and may repeat the header, which is then left out."""
     if not tables:
         raise TableError(_("The document holds no table."))
     heads = [[[cell or "" for cell in row] for row in table if _non_empty(row)] for table in tables]
@@ -275,11 +277,32 @@ def _document_table(tables: list[Grid], format: str, *, header: HeaderTest) -> T
         (index for index, head in enumerate(heads) if header(head[:HEAD_ROWS])),
         max(range(len(tables)), key=lambda index: len(heads[index])),
     )
-    rows: list[tuple[int, list[CellValue]]] = [
-        (number, list(row)) for number, row in enumerate(tables[chosen], start=1) if _non_empty(row)
+    width = _width(tables[chosen])
+    grid = list(tables[chosen])
+    first = next((row for row in grid if _non_empty(row)), None)
+    last = chosen
+    for table in tables[chosen + 1 :]:
+        if _width(table) != width:
+            break
+        rows = [row for row in table if _non_empty(row)]
+        if rows and first is not None and rows[0] == first:
+            rows = rows[1:]  # the header, repeated on the next page
+        grid.extend(rows)
+        last += 1
+    rows_of_table: list[tuple[int, list[CellValue]]] = [
+        (number, list(row)) for number, row in enumerate(grid, start=1) if _non_empty(row)
     ]
-    label = _("Table %(number)d") % {"number": chosen + 1} if len(tables) > 1 else ""
-    return TableRows(rows=rows, format=format, sheet=label)
+    if len(tables) == 1:
+        label = ""
+    elif last == chosen:
+        label = _("Table %(number)d") % {"number": chosen + 1}
+    else:
+        label = _("Tables %(first)d to %(last)d") % {"first": chosen + 1, "last": last + 1}
+    return TableRows(rows=rows_of_table, format=format, sheet=label)
+
+
+def _width(table: Grid) -> int:
+    return max((len(row) for row in table), default=0)
 
 
 # --- CSV --------------------------------------------------------------------------------------

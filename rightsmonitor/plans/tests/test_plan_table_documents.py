@@ -191,3 +191,22 @@ def test_unreadable_documents_are_refused_clearly() -> None:
         read_table(b"{\\rtf1\\ansi hello}", filename="annex.rtf")
     with pytest.raises(TableError, match="holds no table"):
         read_table(b"<html><body><p>No table here</p></body></html>", filename="a.html")
+
+
+def test_a_table_broken_across_pages_is_read_whole() -> None:
+    """Documents converted from PDF break the plan's table at each page, repeating its header;
+    a narrower table after it (the signatures) is not part of it."""
+    header = "<tr><th>№</th><th>Мероприятие</th><th>Срок</th><th>Ответственные</th></tr>"
+    page = (
+        "<table><tr><td>Утверждён</td></tr></table>"
+        f"<table>{header}"
+        '<tr><td colspan="4">1. Суды</td></tr>'
+        "<tr><td>1.1</td><td>Принять положение</td><td>2023</td><td>МЮ</td></tr></table>"
+        f"<table>{header}"
+        "<tr><td>1.2</td><td>Обучить судей</td><td>2024</td><td>ВС</td></tr></table>"
+        "<table><tr><td>1.3</td><td>Издать доклад</td><td>2025</td><td>МИД</td></tr></table>"
+        "<table><tr><td>Премьер-министр</td><td>подпись</td></tr></table>"
+    ).encode()
+    table = read_rows(page, filename="annex.html")
+    assert table.sheet == "Tables 2 to 4"
+    assert [values[0] for _n, values in table.rows] == ["№", "1. Суды", "1.1", "1.2", "1.3"]
