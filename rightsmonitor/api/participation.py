@@ -139,6 +139,7 @@ class ShadowRatingViewSet(viewsets.ReadOnlyModelViewSet[ShadowRating]):
     def get_queryset(self) -> QuerySet[ShadowRating]:
         return (
             ratings_for_public()
-            .select_related("organisation", "period", "action__plan", "action__monitoring")
+            .for_rating_form()
+            .select_related("organisation")
             .order_by("action__plan__code", "action__section__order", "action__order", "pk")
         )

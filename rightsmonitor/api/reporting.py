@@ -43,6 +43,7 @@ from rightsmonitor.reporting.models import (
     ReportingPeriod,
     ReportTransition,
 )
+from rightsmonitor.reporting.queries import with_monitoring
 from rightsmonitor.reporting.workflow import TRANSITION_NAMES, ReportState
 
 # Filters --------------------------------------------------------------------------------------
@@ -539,10 +540,8 @@ class MonitoringViewSet(viewsets.GenericViewSet[Any]):
     lookup_url_kwarg = "action_id"
 
     def get_queryset(self) -> ActionQuerySet:
-        return (
-            actions_for_user(self.request.user)
-            .select_related("plan", "monitoring")
-            .order_by("plan__code", "section__order", "order", "pk")
+        return with_monitoring(actions_for_user(self.request.user).select_related("plan")).order_by(
+            "plan__code", "section__order", "order", "pk"
         )
 
     def list(self, request: Request) -> Response:
