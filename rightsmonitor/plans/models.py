@@ -15,7 +15,8 @@ import pycountry
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -222,6 +223,25 @@ class PlanQuerySet(models.QuerySet["Plan"]):
         return self.select_related(
             "adopting_instrument", "parent_instrument", "coordinator", "superseded_by"
         )
+
+    def with_counts(self) -> PlanQuerySet:
+        """Each plan's ``action_count`` and ``section_count``, each by a subquery of its own:
+        both counted over one join multiply actions by sections (4 plans of 5,500 actions
+        made 400,000 rows, sorted on disk, for the home page)."""
+        return self.annotate(
+            action_count=_count_per_plan(Action), section_count=_count_per_plan(Section)
+        )
+
+
+def _count_per_plan(model: type[models.Model]) -> Coalesce:
+    rows = (
+        model._default_manager.filter(plan=OuterRef("pk"))
+        .order_by()
+        .values("plan")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(rows, output_field=models.IntegerField()), 0)
 
 
 class Plan(VersionedModel):

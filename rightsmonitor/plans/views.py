@@ -178,14 +178,7 @@ def _offset(request: HttpRequest) -> int:
 def dashboard(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
     visible = plans_for_user(request.user)
-    plans = (
-        visible.with_related()
-        .annotate(
-            section_count=Count("sections", distinct=True),
-            action_count=Count("actions", distinct=True),
-        )
-        .order_by("-period_start", "code")
-    )
+    plans = visible.with_related().with_counts().order_by("-period_start", "code")
     to_review = (
         Action.objects.needing_deadline_review()
         .filter(plan__in=visible)

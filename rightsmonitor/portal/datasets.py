@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any
+from typing import Any, cast
 
 import django_filters
 from django.db.models import Count, Q, QuerySet
@@ -42,7 +42,7 @@ from rightsmonitor.indicators.periods import format_period
 from rightsmonitor.plans.access import actions_for_user, plans_for_user
 from rightsmonitor.plans.agency_list import AgencyMention, format_agency_list
 from rightsmonitor.plans.filters import ActionFilter, AgencyFilter, PlanFilter
-from rightsmonitor.plans.models import Action, ActionAgency, Agency
+from rightsmonitor.plans.models import Action, ActionAgency, Agency, PlanQuerySet
 from rightsmonitor.recommendations.access import links_for_user, recommendations_for_user
 from rightsmonitor.recommendations.models import Recommendation, RecommendationCountry
 from rightsmonitor.recommendations.queries import (
@@ -144,10 +144,8 @@ def _joined(values: Iterable[Any]) -> str:
 def _plan_rows(plans: QuerySet[Any], user: Any) -> Iterator[Row]:
     titles = _translated("title")
     values = (
-        plans.annotate(
-            section_count=Count("sections", distinct=True),
-            action_count=Count("actions", distinct=True),
-        )
+        cast(PlanQuerySet, plans)
+        .with_counts()
         .order_by("-period_start", "code")
         .values_list(
             "code",

@@ -26,14 +26,7 @@ from rightsmonitor.reporting.workflow import ReportState
 
 
 def _plans_with_counts(request: HttpRequest) -> PlanQuerySet:
-    return (
-        plans_for_user(request.user)
-        .with_related()
-        .annotate(
-            action_count=Count("actions", distinct=True),
-            section_count=Count("sections", distinct=True),
-        )
-    )
+    return plans_for_user(request.user).with_related().with_counts()
 
 
 def home(request: HttpRequest) -> HttpResponse:
