@@ -37,6 +37,7 @@ REDIRECT = (302, 302, 302, 302, 302)
 ADMIN_ONLY = (302, 302, 302, 302, 200)
 
 EXPECTED: dict[str, tuple[int, ...]] = {
+    "health": OPEN,
     "set_language": REDIRECT,
     "javascript-catalog": OPEN,
     "api-docs": OPEN,
