@@ -1,0 +1,336 @@
+"""Load benchmark: the pages and API lists users hit most, as they hit them.
+
+Usage: ``make bench-load`` (or ``uv run python bench/load.py [--seconds 20] [--connections 8]
+[--workers 3] [--only NAME,...]``). It serves the database in ``DATABASE_URL`` (PostgreSQL
+with ``bench/dataset.py``'s data for figures worth quoting) with the production server,
+gunicorn, in production settings (DEBUG off, the shared Redis cache when it answers), and for
+each page and API list:
+
+1. counts its queries once, through Django's test client in this process;
+2. loads it for ``--seconds`` with ``--connections`` concurrent connections (``hey``, Debian's
+   package; 127.0.0.1 only, bounded in time) and reads the median, the 95th percentile and
+   the requests per second;
+3. prints requests per second as a ratio to ``/health/`` (a minimal Django view, no query)
+   measured on the same server in the same run.
+
+Then it downloads the whole recommendations CSV (``/data/recommendations.csv``) while four
+other connections load the API, checks that it is complete (every public recommendation, the
+last line whole) and prints its time; and last the workers' peak resident memory.
+
+The result is a Markdown table for ``docs/performance.md``. Nothing is written to the
+database: it only reads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import csv
+import io
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rightsmonitor.settings")
+os.environ.setdefault("LOGIN_THROTTLING", "false")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from rightsmonitor.indicators.models import Indicator  # noqa: E402
+from rightsmonitor.plans.models import Action, Plan  # noqa: E402
+from rightsmonitor.recommendations.models import Recommendation  # noqa: E402
+
+HOST = "127.0.0.1"
+REDIS_URL = "redis://127.0.0.1:6379/14"
+
+
+@dataclass
+class Target:
+    name: str
+    path: str
+    queries: int | None = None
+    p50_ms: float | None = None
+    p95_ms: float | None = None
+    rps: float | None = None
+    errors: str = ""
+
+
+def targets() -> list[Target]:
+    """The pages users hit most, on the largest data there is."""
+    public = Plan.objects.public().annotate(actions_n=Count("actions")).order_by("-actions_n")
+    largest = public.first()
+    small = public.filter(actions_n__gt=0).order_by("actions_n", "code").first()
+    found: list[Target] = [Target("minimal view (/health/)", "/health/"), Target("home", "/")]
+    for label, plan in (("plan", small), ("largest plan", largest)):
+        if plan is None:
+            continue
+        size = f"{plan.actions_n:,} actions"
+        found.append(Target(f"{label} ({size})", f"/plans/{plan.code}/"))
+        found.append(Target(f"dashboard, {label} ({size})", f"/plans/{plan.code}/dashboard/"))
+    action = Action.objects.filter(plan=small).order_by("section__order", "order").first()
+    if action is not None:
+        found.append(Target("action page", action.get_absolute_url()))
+    found += [
+        Target("site search, common word (en)", "/search/?q=torture"),
+        Target("site search, rare word (en)", "/search/?q=ombudsperson"),
+        Target("site search, common word (ru)", "/ru/search/?q=пытки"),
+        Target("site search, rare word (ru)", "/ru/search/?q=омбудсмен"),
+        Target("recommendations, no filter", "/recommendations/"),
+        Target("recommendations, two facets", "/recommendations/?mechanism=upr&position=supported"),
+    ]
+    recommendation = Recommendation.objects.order_by("pk").only("pk").first()
+    if recommendation is not None:
+        found.append(Target("a recommendation", f"/recommendations/{recommendation.pk}/"))
+    indicator = (
+        Indicator.objects.annotate(n=Count("observations")).filter(n__gt=0).order_by("-n").first()
+    )
+    if indicator is not None:
+        found.append(Target("indicator page", f"/indicators/{indicator.code}/"))
+    found += [
+        Target("API actions", "/api/v1/actions/"),
+        Target("API recommendations", "/api/v1/recommendations/"),
+        Target("API observations", "/api/v1/observations/"),
+    ]
+    return found
+
+
+def count_queries(target: Target) -> None:
+    client = Client(HTTP_HOST=HOST)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(target.path)
+    target.queries = len(captured.captured_queries)
+    if response.status_code != 200:
+        target.errors = f"status {response.status_code} through the test client"
+
+
+def server_environment(port: int) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DEBUG": "false",
+            "SECRET_KEY": secrets.token_urlsafe(64),
+            "FEEDBACK_KEYS": base64.urlsafe_b64encode(os.urandom(32)).decode(),
+            "ALLOWED_HOSTS": HOST,
+            "SECURE_SSL_REDIRECT": "false",  # plain HTTP on the loopback, no proxy in front
+            "API_RATE_ANON": "",
+            "API_RATE_USER": "",
+            "API_RATE_TOKEN": "",
+            "LOGIN_THROTTLING": "false",
+            "SITE_URL": f"http://{HOST}:{port}",
+        }
+    )
+    if redis_answers():
+        env["CACHE_URL"] = REDIS_URL
+    return env
+
+
+def redis_answers() -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
+    env = server_environment(port)
+    # Production settings serve static files from the manifest that collectstatic writes.
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "rightsmonitor.wsgi:application",
+        "--bind",
+        f"{HOST}:{port}",
+        "--workers",
+        str(workers),
+        "--timeout",
+        "120",
+        "--log-level",
+        "warning",
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://{HOST}:{port}/health/", timeout=2) as answer:
+                if answer.status == 200:
+                    return server
+        except OSError:
+            time.sleep(0.5)
+    server.terminate()
+    raise SystemExit("gunicorn did not answer on /health/ within 60 s")
+
+
+LATENCY = re.compile(r"^\s*(\d+)%+ in ([\d.]+) secs", re.M)
+RATE = re.compile(r"Requests/sec:\s*([\d.]+)")
+STATUS = re.compile(r"\[(\d{3})\]\s+(\d+) responses")
+
+
+def load(target: Target, port: int, *, seconds: int, connections: int) -> None:
+    url = f"http://{HOST}:{port}{quote(target.path, safe='/?=&')}"
+    for _ in range(2):  # warm: the first request of a worker pays for imports and caches
+        try:
+            urllib.request.urlopen(url, timeout=120).read()
+        except OSError as error:
+            target.errors = str(error)
+            return
+    output = subprocess.run(
+        ["hey", "-z", f"{seconds}s", "-c", str(connections), "-t", "120", url],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 180,
+        check=False,
+    ).stdout
+    percentiles = {int(p): float(s) * 1000 for p, s in LATENCY.findall(output)}
+    target.p50_ms, target.p95_ms = percentiles.get(50), percentiles.get(95)
+    rate = RATE.search(output)
+    target.rps = float(rate.group(1)) if rate else None
+    statuses = {code: int(n) for code, n in STATUS.findall(output)}
+    if set(statuses) - {"200"}:
+        target.errors = ", ".join(f"{n} × {code}" for code, n in sorted(statuses.items()))
+
+
+def full_csv_under_load(port: int, *, connections: int = 4) -> str:
+    """Download the whole recommendations CSV while the API is loaded; is it complete?"""
+    expected = Recommendation.objects.count()
+    loader = subprocess.Popen(
+        [
+            "hey",
+            "-z",
+            "600s",
+            "-c",
+            str(connections),
+            f"http://{HOST}:{port}/api/v1/recommendations/",
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(
+            f"http://{HOST}:{port}/data/recommendations.csv", timeout=900
+        ) as answer:
+            body = answer.read()
+    except OSError as error:
+        return f"failed: {error}"
+    finally:
+        loader.send_signal(signal.SIGINT)
+        loader.wait(timeout=30)
+    seconds = time.monotonic() - started
+    text = body.decode("utf-8-sig", errors="replace")
+    rows = sum(1 for _ in csv.reader(io.StringIO(text, newline=""))) - 1
+    whole = text.endswith(("\n", "\r\n"))
+    verdict = "complete" if rows >= expected and whole else "INCOMPLETE"
+    return (
+        f"{verdict}: {rows:,} of {expected:,} rows, {len(body) / 2**20:.0f} MiB "
+        f"in {seconds:.1f} s while {connections} connections loaded the API"
+    )
+
+
+def worker_peaks(server: subprocess.Popen[bytes]) -> list[int]:
+    """Peak resident memory (MiB) of each worker of the gunicorn master."""
+    peaks = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        if re.search(rf"^PPid:\s+{server.pid}$", text, re.M):
+            found = re.search(r"^VmHWM:\s+(\d+) kB", text, re.M)
+            if found:
+                peaks.append(int(found.group(1)) // 1024)
+    return sorted(peaks)
+
+
+def table(found: list[Target]) -> str:
+    minimal = found[0].rps or 0
+    lines = [
+        "| page | queries | p50 ms | p95 ms | requests/s | ÷ minimal view |",
+        "|---|---|---|---|---|---|",
+    ]
+    for t in found:
+        ratio = f"{t.rps / minimal:.4f}" if t.rps and minimal else ""
+        cells = [
+            f"{t.name} `{t.path}`",
+            "" if t.queries is None else str(t.queries),
+            "" if t.p50_ms is None else f"{t.p50_ms:,.0f}",
+            "" if t.p95_ms is None else f"{t.p95_ms:,.0f}",
+            "" if t.rps is None else f"{t.rps:,.1f}",
+            ratio + (f" ({t.errors})" if t.errors else ""),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=20, help="Load per page.")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers.")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--only", help="Comma-separated words: load only pages named so.")
+    parser.add_argument("--no-csv", action="store_true", help="Skip the full CSV download.")
+    args = parser.parse_args()
+    if shutil.which("hey") is None:
+        raise SystemExit("hey is not installed: apt-get install hey (make bench-load does).")
+    found = targets()
+    if args.only:
+        words = [word.strip().casefold() for word in args.only.split(",")]
+        found = [found[0]] + [t for t in found[1:] if any(w in t.name.casefold() for w in words)]
+    database = connection.settings_dict
+    print(
+        f"Database: {connection.vendor} {database.get('NAME')}; "
+        f"{Plan.objects.count():,} plans, {Action.objects.count():,} actions, "
+        f"{Recommendation.objects.count():,} recommendations; "
+        f"{os.cpu_count()} cores; {args.workers} gunicorn workers; {args.connections} "
+        f"connections, {args.seconds} s a page."
+    )
+    for target in found:
+        count_queries(target)
+    connection.close()
+    server = start_server(args.port, args.workers)
+    try:
+        for target in found:
+            load(target, args.port, seconds=args.seconds, connections=args.connections)
+            print(f"  {target.name}: p95 {target.p95_ms} ms, {target.rps} requests/s", flush=True)
+        stream = "" if args.no_csv else full_csv_under_load(args.port)
+        peaks = worker_peaks(server)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print()
+    print(table(found))
+    if stream:
+        print(f"\nFull recommendations CSV: {stream}.")
+    print(f"\nWorkers' peak resident memory: {', '.join(f'{p} MiB' for p in peaks)}.")
+
+
+if __name__ == "__main__":
+    main()
