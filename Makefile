@@ -9,7 +9,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install uv migrate demo test test-sqlite test-postgres lint checks messages vendor bench chromium clean
+.PHONY: run install uv migrate demo test test-sqlite test-postgres lint checks messages vendor bench bench-load chromium clean
 
 run: install migrate demo ## Install, migrate, load the demo plan once, serve on http://127.0.0.1:8000
 	$(RUN) python manage.py demo_logins
@@ -76,6 +76,18 @@ vendor:
 
 clean:
 	rm -rf var/ .mypy_cache .ruff_cache
+
+# The load benchmark runs on its own PostgreSQL database, filled once with bench/dataset.py.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/rm_bench
+
+bench-load: install ## Pages under load: gunicorn, 8 connections (hey), on the synthetic data set in PostgreSQL
+	@command -v hey >/dev/null 2>&1 || { echo "hey not found: installing Debian's hey (apt-get)" >&2; \
+	  apt-get update -qq && apt-get install -y -qq hey; }
+	@psql -h 127.0.0.1 -U postgres -lqt | cut -d'|' -f1 | grep -qw rm_bench || \
+	  createdb -h 127.0.0.1 -U postgres rm_bench
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(RUN) python manage.py migrate --no-input -v0
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(RUN) python bench/dataset.py
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(RUN) python bench/load.py
 
 bench: install ## Scaling of pages, API, plan tables and assessments, as ratios against a baseline in the same run
 	$(RUN) python bench/run.py
