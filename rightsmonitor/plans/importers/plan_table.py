@@ -989,14 +989,12 @@ def load_new_plan_table(
     country: str,
     title: str,
     by: Any,
-    filename: str = "",
-    sheet: str | None = None,
     language: str = "en",
-    create_agencies: bool = False,
     dry_run: bool = False,
-    progress: Progress | None = None,
+    **options: Any,
 ) -> tuple[Plan, ImportReport]:
-    """Create a draft plan and fill it from a table: both or neither.
+    """Create a draft plan and fill it from a table: both or neither. ``options`` are
+    ``load_plan_table``'s (filename, sheet, create_agencies, progress).
 
     Raises ``ValidationError`` for the plan's own fields (a taken code, an unknown country)
     and ``TableError`` for the table; either way nothing is saved, as with ``dry_run``.
@@ -1009,16 +1007,7 @@ def load_new_plan_table(
             status=Plan.Status.DRAFT,
             **{f"title_{language}": title},
         )
-        report = load_plan_table(
-            source,
-            plan,
-            by=by,
-            filename=filename,
-            sheet=sheet,
-            language=language,
-            create_agencies=create_agencies,
-            progress=progress,
-        )
+        report = load_plan_table(source, plan, by=by, language=language, **options)
         if dry_run:
             report.dry_run = True
             transaction.set_rollback(True)
