@@ -25,6 +25,9 @@ def _english_and_no_throttling(settings):  # type: ignore[no-untyped-def]
     # No API rate limits: the counts would carry over between tests in the per-process
     # cache. api/tests/test_throttling.py turns them on.
     settings.API_RATE_ANON = settings.API_RATE_USER = settings.API_RATE_TOKEN = ""
+    # No shared page cache either: a test's changes roll back without committing, so nothing
+    # would tell the cache. core/tests/test_pagecache.py turns it on.
+    settings.PUBLIC_CACHE_SECONDS = 0
 
 
 @pytest.fixture

@@ -149,6 +149,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so that its process_view answers from the cache after every other check has run.
+    "rightsmonitor.core.pagecache.ContentChangeMiddleware",
+    "rightsmonitor.core.pagecache.PublicPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "rightsmonitor.urls"
@@ -355,6 +358,23 @@ CACHES = {
         "LOCATION": envstr("PROGRESS_CACHE_DIR", str(BASE_DIR / "var" / "progress")),
     },
 }
+
+# Public pages and facet counts are kept in the default cache for anonymous readers until public
+# content changes (rightsmonitor/core/pagecache.py), at most this long; 0 turns that off. Saves in
+# these apps move the content's generation on.
+PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", 600)
+PUBLIC_CONTENT_APPS = frozenset(
+    {
+        "plans",
+        "reporting",
+        "assessments",
+        "indicators",
+        "recommendations",
+        "participation",
+        "portal",
+        "accounts",
+    }
+)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -23,6 +23,10 @@ router.register("observations", indicators.ObservationViewSet, basename="observa
 router.register("recommendations", recommendations.RecommendationViewSet, basename="recommendation")
 router.register("comments", participation.CommentViewSet, basename="comment")
 router.register("shadow-ratings", participation.ShadowRatingViewSet, basename="shadow-rating")
+# What these answer a request without credentials is public and the same for everyone: the
+# shared cache keeps it until content changes (core/pagecache.py).
+for _prefix, viewset, _basename in router.registry:
+    viewset.public_cache = True  # type: ignore[attr-defined]
 
 v1: list[URLPattern | URLResolver] = [
     path("", include(router.urls)),

@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
 
     name = "rightsmonitor.core"
     label = "core"
+
+    def ready(self) -> None:
+        from rightsmonitor.core import pagecache
+
+        pagecache.connect()

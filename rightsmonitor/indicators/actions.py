@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from rightsmonitor.core.pagecache import content_changed
 from rightsmonitor.core.tabular import Problems, TableError, TableErrors
 from rightsmonitor.indicators import access
 from rightsmonitor.indicators.breakdowns import breakdown_key
@@ -204,6 +205,7 @@ def save_observations(
     summary.warnings = consistency_warnings(rows)
     if dry_run:
         return summary
+    content_changed()  # bulk writes send no signal
     user = by if getattr(by, "is_authenticated", False) else None
     created = bulk_create_with_history(
         [observation for _row, observation in new], Observation, batch_size=1000, default_user=user
@@ -247,6 +249,7 @@ def take_transition(
             )
         observation.state = transition.target
         observation._change_reason = f"{name}: {comment}".strip(": ")  # type: ignore[attr-defined]
+    content_changed()  # bulk writes send no signal
     bulk_update_with_history(
         locked,
         Observation,

@@ -3,14 +3,15 @@
 
 from django.urls import path
 
+from rightsmonitor.core.pagecache import public_page
 from rightsmonitor.indicators import views
 
 app_name = "indicators"
 urlpatterns = [
-    path("", views.overview, name="overview"),
+    path("", public_page(views.overview), name="overview"),
     path("upload/", views.upload, name="upload"),
     path("review/", views.review, name="review"),
-    path("<str:code>/", views.indicator_detail, name="detail"),
+    path("<str:code>/", public_page(views.indicator_detail), name="detail"),
     path("<str:code>/enter/", views.enter, name="enter"),
     path("<str:code>/download.<str:fmt>", views.download, name="download"),
 ]

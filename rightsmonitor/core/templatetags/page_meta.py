@@ -76,6 +76,35 @@ def page_urls(context: template.Context) -> PageUrls:
     )
 
 
+@dataclass(frozen=True)
+class LanguageLink:
+    code: str
+    name: str  # in its own language
+    url: str
+    current: bool
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context: template.Context) -> list[LanguageLink]:
+    """This page, query included, in each language: the language switcher's links. Links, not
+    a form, because the language is in the address (docs/decisions/0003) and a page with a
+    form carrying a CSRF token could not be shared from the cache (core/pagecache.py)."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    query = request.META.get("QUERY_STRING", "") if request is not None else ""
+    links = []
+    for code in language_codes():
+        with translation.override(code):
+            try:
+                path = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+                url = f"{path}?{query}" if query else path
+            except (AttributeError, NoReverseMatch):  # no named page (errors): the home page
+                url = reverse("portal:home")
+        name = str(translation.get_language_info(code)["name_local"])
+        links.append(LanguageLink(code, name, url, code == active_language()))
+    return links
+
+
 @register.simple_tag(takes_context=True)
 def block_text(context: template.Context, name: str) -> SafeString:
     """The text of block ``name`` as the page fills it, for an attribute (og:title repeats

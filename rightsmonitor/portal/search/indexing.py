@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 
+from rightsmonitor.core.pagecache import content_changed
 from rightsmonitor.portal.models import SearchDocument
 from rightsmonitor.portal.search.documents import BUILDERS, SEARCH_INDEX, SOURCES, Document
 
@@ -111,6 +112,8 @@ def _index_batch(kind: str, ids: Sequence[int]) -> RefreshSummary:
         _relate(written)
         SEARCH_INDEX.update((row.pk, row.stamp, built.text) for row, built in written)
     summary.created, summary.updated, summary.deleted = len(to_create), len(to_update), len(gone)
+    if gone or written:
+        content_changed()  # bulk writes send no signal; cached search pages are stale now
     return summary
 
 

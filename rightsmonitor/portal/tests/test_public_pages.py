@@ -58,7 +58,13 @@ def test_translated_content_and_interface(client: Client) -> None:
     assert plan.title_en in english
 
 
-def test_language_switcher_sets_language(client: Client) -> None:
+def test_language_switcher_links_to_the_same_page_in_each_language(client: Client) -> None:
+    build_plan(code="kz")
+    html = client.get("/ru/plans/kz/?section=1").content.decode()
+    assert '<a href="/plans/kz/?section=1" hreflang="en" lang="en">English</a>' in html
+    assert '<a href="/kk/plans/kz/?section=1" hreflang="kk" lang="kk">Қазақ' in html
+    assert 'hreflang="ru" lang="ru" aria-current="true">Русский</a>' in html
+    # Django's own view still takes the old form's post.
     response = client.post("/i18n/setlang/", {"language": "kk", "next": "/plans/"})
     assert response.status_code == 302
     assert response["Location"] == "/kk/plans/"

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from rightsmonitor.core.pagecache import content_changed
 from rightsmonitor.plans.models import Theme
 from rightsmonitor.recommendations.bodies import known_body
 from rightsmonitor.recommendations.importers.readers import Item, Progress, reader_for
@@ -163,6 +164,7 @@ class Saver:
         self.sdgs = dict(SdgTarget.objects.values_list("code", "pk"))
 
     def save(self, items: Sequence[Item]) -> None:
+        content_changed()  # bulk writes send no signal; once per transaction whatever the batches
         records: list[tuple[Item, Record]] = []
         for item in items:
             if item.record is None:

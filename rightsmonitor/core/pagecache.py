@@ -1,0 +1,217 @@
+"""Public pages and costly aggregates kept in the shared cache until the content changes.
+
+Everything cached here is filed under the content's **generation**, a number in the shared
+cache (Redis through ``CACHE_URL``) that any change of public content moves on
+(``content_changed``). Nothing is deleted: entries of an older generation are simply never
+asked for again and expire (``PUBLIC_CACHE_SECONDS``), so invalidation is one ``INCR`` whatever
+was cached, and every server process sees it at once.
+
+What moves the generation on:
+
+- a save, delete or many-to-many change of a model of the apps in
+  ``PUBLIC_CONTENT_APPS`` (signals, connected in ``connect``), once per transaction, when it
+  commits;
+- every successful unsafe request (``ContentChangeMiddleware``), which covers bulk writes
+  made by views that send no signals;
+- importers and other bulk writers call ``content_changed()`` themselves.
+
+Only requests that carry no credentials are served from the cache (no session cookie, no
+``Authorization`` header, no pending messages): for them the page is the same for everyone, and
+telling so needs no query. Staff, signed-in NGO members and token users always get a fresh page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+
+GENERATION_KEY = "content:generation"
+CACHE_HEADER = "X-Public-Cache"
+Result = TypeVar("Result")
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+# The generation -----------------------------------------------------------------------------
+
+
+def generation() -> int:
+    """The current generation of public content (one cache read)."""
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        # A cache emptied or restarted must not bring back an old generation's entries: start
+        # from the clock, which is past any number an earlier start counted up to.
+        cache.add(GENERATION_KEY, time.time_ns())
+        value = cache.get(GENERATION_KEY, 0)
+    return int(value)
+
+
+def _move_on() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not there: a fresh generation is a change as good as any
+        generation()
+
+
+def content_changed() -> None:
+    """Public content changed: everything cached for it is stale once the change commits.
+
+    Inside a transaction the generation moves on when it commits (and not at all if it rolls
+    back), once however many rows changed."""
+    if not connection.in_atomic_block:
+        _move_on()
+        return
+    pending = any(callback is _move_on for _ids, callback, _robust in connection.run_on_commit)
+    if not pending:
+        transaction.on_commit(_move_on)
+
+
+def cached(key: str, compute: Callable[[], Result], *, seconds: int | None = None) -> Result:
+    """``compute()``, or what it returned for ``key`` in this generation of content.
+
+    For aggregates that many requests share (facet counts): the key must name everything the
+    result depends on besides the content (filters, language, audience)."""
+    timeout = settings.PUBLIC_CACHE_SECONDS if seconds is None else seconds
+    if timeout <= 0:
+        return compute()
+    full_key = f"aggregate:{generation()}:{_digest(key)}"
+    found = cache.get(full_key)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    value = compute()
+    cache.set(full_key, value, timeout)
+    return value
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# Signals ------------------------------------------------------------------------------------
+
+
+def _on_change(sender: type, **kwargs: Any) -> None:
+    if sender._meta.app_label not in settings.PUBLIC_CONTENT_APPS:
+        return
+    update_fields = kwargs.get("update_fields")
+    if update_fields and set(update_fields) <= {"last_login"}:
+        return  # a sign-in, not content
+    content_changed()
+
+
+def connect() -> None:
+    """Watch every model of ``PUBLIC_CONTENT_APPS`` (called once, by ``CoreConfig.ready``)."""
+    post_save.connect(_on_change, dispatch_uid="pagecache-save")
+    post_delete.connect(_on_change, dispatch_uid="pagecache-delete")
+    m2m_changed.connect(_on_m2m_change, dispatch_uid="pagecache-m2m")
+
+
+def _on_m2m_change(sender: type, action: str, **kwargs: Any) -> None:
+    if action.startswith("post_"):
+        # ``sender`` is the through model, which belongs to the app of the model declaring it.
+        _on_change(sender)
+
+
+# Pages --------------------------------------------------------------------------------------
+
+
+def public_page(view: View) -> View:
+    """Mark a view whose anonymous GET responses may be served from the cache
+    (``PublicPageCacheMiddleware`` does the caching). Decorators made with ``functools.wraps``
+    keep the mark."""
+    view.public_cache = True  # type: ignore[attr-defined]
+    return view
+
+
+def _wants_cache(view: Any) -> bool:
+    if getattr(view, "public_cache", False):
+        return True
+    # A REST framework view is a function whose ``cls`` carries the mark.
+    return bool(getattr(getattr(view, "cls", None), "public_cache", False))
+
+
+def carries_credentials(request: HttpRequest) -> bool:
+    return bool(
+        settings.SESSION_COOKIE_NAME in request.COOKIES
+        or CookieStorage.cookie_name in request.COOKIES
+        or request.META.get("HTTP_AUTHORIZATION")
+    )
+
+
+def page_key(request: HttpRequest, view: Any) -> str:
+    parts = [
+        getattr(request, "LANGUAGE_CODE", ""),
+        request.get_full_path(),
+        request.headers.get("HX-Request", ""),
+    ]
+    if getattr(view, "cls", None) is not None:  # the API chooses a renderer by Accept
+        parts.append(request.headers.get("Accept", ""))
+    return f"page:{generation()}:{_digest(chr(0).join(parts))}"
+
+
+class PublicPageCacheMiddleware:
+    """Serve anonymous GETs of ``public_page`` views from the shared cache, and file their
+    successful answers there for the current generation of content."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        key = getattr(request, "_public_cache_key", None)
+        # A page that holds a CSRF token belongs to its reader's cookie: never shared.
+        if key and _storable(response) and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+            response[CACHE_HEADER] = "miss"
+            cache.set(key, response, settings.PUBLIC_CACHE_SECONDS)
+        return response
+
+    def process_view(
+        self, request: HttpRequest, view: Any, args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        if (
+            settings.PUBLIC_CACHE_SECONDS <= 0
+            or request.method not in ("GET", "HEAD")
+            or not _wants_cache(view)
+            or carries_credentials(request)
+        ):
+            return None
+        key = page_key(request, view)
+        found = cache.get(key)
+        if found is not None:
+            found[CACHE_HEADER] = "hit"
+            return found  # type: ignore[no-any-return]
+        request._public_cache_key = key  # type: ignore[attr-defined]
+        return None
+
+
+def _storable(response: HttpResponse) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in response.get("Cache-Control", "")
+        and "no-store" not in response.get("Cache-Control", "")
+    )
+
+
+class ContentChangeMiddleware:
+    """A successful POST, PUT, PATCH or DELETE changed something: what was cached may be stale.
+
+    Signals see saves, not bulk writes or raw SQL; this sees every change made through the web."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE") and response.status_code < 400:
+            _move_on()  # the view's transactions are over: committed, or the status says so
+        return response

@@ -1,0 +1,193 @@
+"""The shared page cache: anonymous readers get public pages from it, without a query, until
+public content changes; whoever carries credentials always gets a fresh page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.test import Client, RequestFactory
+
+from rightsmonitor.api.actions import issue_token
+from rightsmonitor.conftest import client_for
+from rightsmonitor.core import pagecache
+from rightsmonitor.plans import actions as plan_actions
+from rightsmonitor.plans.models import Plan
+from rightsmonitor.plans.tests.factories import build_plan
+from rightsmonitor.recommendations.importers.engine import save_records
+from rightsmonitor.recommendations.importers.records import Record
+
+pytestmark = pytest.mark.django_db
+HIT, MISS = "hit", "miss"
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings: Any) -> Iterator[None]:
+    settings.PUBLIC_CACHE_SECONDS = 600
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def plan() -> Plan:
+    return build_plan(code="kz", title_en="Plan of the Republic")
+
+
+def cache_state(client: Client, path: str, **headers: str) -> tuple[str | None, str]:
+    response = client.get(path, headers=headers)
+    assert response.status_code == 200
+    return response.headers.get(pagecache.CACHE_HEADER), response.content.decode()
+
+
+PUBLIC_PATHS = [
+    "/",
+    "/plans/kz/",
+    "/ru/plans/kz/",
+    "/plans/kz/actions/1.1/",
+    "/plans/kz/dashboard/",
+    "/search/?q=law",
+    "/recommendations/",
+    "/indicators/",
+    "/api/v1/actions/",
+    "/api/v1/recommendations/",
+]
+
+
+@pytest.mark.parametrize("path", PUBLIC_PATHS)
+def test_second_anonymous_read_comes_from_the_cache_without_a_query(
+    plan: Plan, path: str, client: Client, django_assert_num_queries: Callable[..., Any]
+) -> None:
+    first, body = cache_state(client, path)
+    assert first == MISS
+    with django_assert_num_queries(0):
+        second, cached_body = cache_state(client, path)
+    assert second == HIT
+    assert cached_body == body
+
+
+def test_languages_and_htmx_partials_are_kept_apart(plan: Plan, client: Client) -> None:
+    assert cache_state(client, "/plans/kz/")[0] == MISS
+    assert cache_state(client, "/ru/plans/kz/")[0] == MISS
+    assert cache_state(client, "/plans/kz/", HX_Request="true")[0] == MISS
+    assert cache_state(client, "/plans/kz/?section=1")[0] == MISS
+    assert cache_state(client, "/plans/kz/")[0] == HIT
+
+
+def test_readers_with_credentials_always_get_a_fresh_page(plan: Plan, coordinator: Any) -> None:
+    staff = client_for(coordinator)
+    for _ in range(2):
+        assert cache_state(staff, "/plans/kz/")[0] is None
+    _token, secret = issue_token(coordinator, name="script", scopes=["read"], by=coordinator)
+    for _ in range(2):
+        state, _body = cache_state(Client(), "/api/v1/actions/", Authorization=f"Bearer {secret}")
+        assert state is None
+
+
+# Real commits: the generation moves on when a transaction commits, as in production.
+@pytest.mark.django_db(transaction=True)
+def test_a_saved_change_is_seen_at_once(plan: Plan, client: Client, coordinator: Any) -> None:
+    cache_state(client, "/plans/kz/")
+    assert cache_state(client, "/plans/kz/")[0] == HIT
+    plan_actions.update_plan(plan, {"title_en": "Plan, as amended"}, by=coordinator)
+    state, body = cache_state(client, "/plans/kz/")
+    assert state == MISS
+    assert "Plan, as amended" in body
+    # The API reads the same generation of content.
+    assert cache_state(client, "/api/v1/actions/")[0] == MISS
+    assert cache_state(client, "/api/v1/actions/")[0] == HIT
+    action = plan.actions.get(number="1.1")
+    plan_actions.update_action(action, {"title_en": "Ratify the protocol"}, by=coordinator)
+    assert "Ratify the protocol" in cache_state(client, "/api/v1/actions/")[1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_moves_the_generation_on_once_and_a_rollback_not_at_all(
+    plan: Plan, coordinator: Any
+) -> None:
+    before = pagecache.generation()
+    with transaction.atomic():
+        for action in plan.actions.all():
+            plan_actions.update_action(action, {"title_en": "Changed"}, by=coordinator)
+        assert pagecache.generation() == before  # not before the commit
+    after = pagecache.generation()
+    # Once for the six actions' saves, once more when the site search follows them on commit.
+    assert after == before + 2
+
+    try:
+        with transaction.atomic():
+            plan_actions.update_plan(plan, {"title_en": "Never committed"}, by=coordinator)
+            raise RuntimeError("rolled back")
+    except RuntimeError:
+        pass
+    assert pagecache.generation() == after
+
+
+def test_a_successful_unsafe_request_moves_the_generation_on(client: Client) -> None:
+    before = pagecache.generation()
+    client.post("/i18n/setlang/", {"language": "ru", "next": "/"})
+    assert pagecache.generation() == before + 1
+    client.post("/search/")  # 405: nothing changed
+    assert pagecache.generation() == before + 1
+
+
+def test_an_emptied_cache_starts_a_generation_never_used_before() -> None:
+    first = pagecache.generation()
+    pagecache.content_changed()
+    cache.clear()
+    assert pagecache.generation() > first + 1
+
+
+def test_a_page_holding_a_csrf_token_is_never_shared() -> None:
+    def form_page(request: HttpRequest) -> HttpResponse:
+        return HttpResponse(f'<input name="csrfmiddlewaretoken" value="{get_token(request)}">')
+
+    view = pagecache.public_page(form_page)
+    middleware = pagecache.PublicPageCacheMiddleware(lambda request: view(request))
+    for _ in range(2):
+        request = RequestFactory().get("/form/")
+        request.META["CSRF_COOKIE"] = "x" * 32
+        assert middleware.process_view(request, view, (), {}) is None
+        assert pagecache.CACHE_HEADER not in middleware(request)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_aggregates_are_computed_once_a_generation() -> None:
+    computed: list[int] = []
+
+    def count() -> int:
+        computed.append(1)
+        return len(computed)
+
+    assert pagecache.cached("facets:x", count) == 1
+    assert pagecache.cached("facets:x", count) == 1
+    assert pagecache.cached("facets:y", count) == 2
+    pagecache.content_changed()
+    assert pagecache.cached("facets:x", count) == 3
+
+
+def test_turned_off_nothing_is_cached(plan: Plan, client: Client, settings: Any) -> None:
+    settings.PUBLIC_CACHE_SECONDS = 0
+    for _ in range(2):
+        assert cache_state(client, "/plans/kz/")[0] is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_import_moves_the_generation_on_once(client: Client) -> None:
+    """Imports write in bulk, which sends no signal: they say so themselves."""
+    before = pagecache.generation()
+    assert cache_state(client, "/recommendations/")[0] == MISS
+    records = [
+        Record(text=f"Ratify protocol {n}", body="UPR", source="uhri", source_id=str(n))
+        for n in range(3)
+    ]
+    save_records(records)
+    assert pagecache.generation() == before + 1
+    state, body = cache_state(client, "/recommendations/")
+    assert state == MISS
+    assert "Ratify protocol 2" in body
