@@ -20,11 +20,13 @@ Counts are made by the database (one aggregate or annotated query per figure), s
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from datetime import date, timedelta
+from typing import Any, overload
+from urllib.parse import urlencode
 
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,14 +34,23 @@ from django.utils.translation import pgettext_lazy
 
 from rightsmonitor.assessments.access import assessments_for_user
 from rightsmonitor.assessments.models import AssessmentQuerySet
-from rightsmonitor.plans.models import Action, ActionAgency, Agency, Plan
+from rightsmonitor.plans.deadlines import Recurrence
+from rightsmonitor.plans.models import (
+    Action,
+    ActionAgency,
+    ActionQuerySet,
+    Agency,
+    Plan,
+    Section,
+)
 from rightsmonitor.reporting.access import reports_for_user
 from rightsmonitor.reporting.models import (
     ImplementationStatus,
     ProgressReport,
     ProgressReportQuerySet,
+    ReportTransition,
 )
-from rightsmonitor.reporting.queries import DueKind, due_items
+from rightsmonitor.reporting.queries import monitored_actions, recurring_deadline_items
 from rightsmonitor.reporting.workflow import ReportState
 
 NOT_ASSESSED = "not_assessed"
@@ -48,6 +59,8 @@ STATUSES: tuple[str, ...] = (*ImplementationStatus.values, NOT_ASSESSED)
 NOT_ASSESSED_LABEL = pgettext_lazy("implementation status", "Not yet assessed")
 UPCOMING_DAYS = 90
 LATEST = 5
+# Overdue and upcoming deadlines are listed this many to a page.
+DEADLINES_PER_PAGE = 20
 
 
 def status_label(key: str) -> str:
@@ -116,19 +129,36 @@ def status_shares(plan: Plan) -> list[StatusShare]:
     ]
 
 
-def status_by_section(plan: Plan) -> list[StatusRow]:
-    """Every section of the plan in order, empty ones included, its actions by status (one query)."""
-    sections = plan.sections.order_by("order", "pk").annotate(
-        **_count_by_status("actions", action_path="actions")
+def sections_by_status(plan: Plan) -> list[Section]:
+    """Every section of the plan in order, empty ones included, each with ``action_count``,
+    its ``status_<key>`` counts and ``status_counts``: (label, count) of each status it has
+    actions in, in the order of ``STATUSES`` (one query)."""
+    sections: list[Section] = list(
+        plan.sections.order_by("order", "pk").annotate(
+            action_count=Count("actions"), **_count_by_status("actions", action_path="actions")
+        )
     )
+    for section in sections:
+        counts = _counts_of(section)
+        section.status_counts = [  # type: ignore[attr-defined]
+            (status_label(key), count) for key, count in counts.items() if count
+        ]
+    return sections
+
+
+def status_by_section(plan: Plan) -> list[StatusRow]:
+    """Every section of the plan in order, empty ones included, its actions by status (one query).
+
+    Each row links to the section on the plan page, opened there when the plan is long."""
+    plan_url = plan.get_absolute_url()
     return [
         StatusRow(
             label=f"{section.number}. {section.title}",
             chart_label=_("Section %(number)s") % {"number": section.number},
-            url=f"{plan.get_absolute_url()}#section-{section.pk}",
+            url=f"{plan_url}?{urlencode({'section': section.number})}#section-{section.pk}",
             counts=_counts_of(section),
         )
-        for section in sections
+        for section in sections_by_status(plan)
     ]
 
 
@@ -179,23 +209,94 @@ class Deadline:
         return assignment.agency if assignment is not None else None
 
 
+class DeadlineList:
+    """Deadlines of a plan in order, read a page at a time: one-off deadlines from the database
+    (counted there, and read only as far as the page asked for), merged with the recurring
+    ones (computed in Python, few). ``Paginator`` counts and slices it as it would a queryset.
+    """
+
+    def __init__(
+        self,
+        one_off: ActionQuerySet,
+        recurring: list[Deadline],
+        *,
+        on: date,
+        overdue: bool,
+        section_order: dict[int, int],
+    ) -> None:
+        self._one_off = one_off
+        self._recurring = recurring
+        self._on = on
+        self._overdue = overdue
+        self._section_order = section_order
+        self._count: int | None = None
+
+    def _key(self, deadline: Deadline) -> tuple[int, date, int, int, int]:
+        action = deadline.action
+        # The longest overdue first, else the soonest; then in plan order.
+        days = -deadline.days if self._overdue else deadline.days
+        section = self._section_order.get(action.section_id, 0)
+        return (days, deadline.due, section, action.order, action.pk)
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self._one_off.count() + len(self._recurring)
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self) -> Iterator[Deadline]:
+        """Every deadline of the list (all of them read: for tests and small plans)."""
+        return iter(self[:])
+
+    @overload
+    def __getitem__(self, index: int) -> Deadline: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Deadline]: ...
+
+    def __getitem__(self, index: int | slice) -> Deadline | list[Deadline]:
+        """The deadlines at ``index``: one-off ones are read from the database only as far
+        as the slice (or the position) reaches."""
+        if isinstance(index, int):
+            return self[index : index + 1][0] if index >= 0 else self[:][index]
+        stop = self.count() if index.stop is None or index.stop < 0 else index.stop
+        one_off = []
+        for action in self._one_off[:stop]:
+            due = action.due_date
+            assert due is not None  # the queryset has only actions with a due date
+            one_off.append(Deadline(action, due, abs((due - self._on).days)))
+        return sorted(one_off + self._recurring, key=self._key)[index]
+
+
 @dataclass(frozen=True)
 class Deadlines:
-    overdue: list[Deadline]  # the longest overdue first
-    upcoming: list[Deadline]  # the soonest first
+    overdue: DeadlineList  # the longest overdue first
+    upcoming: DeadlineList  # the soonest first
 
 
 def deadlines(plan: Plan, *, on: date, horizon_days: int = UPCOMING_DAYS) -> Deadlines:
     """Action deadlines missed before ``on``, and those from ``on`` to ``on + horizon_days``.
 
     Reporting's due items are per responsible agency; here each action's deadline counts
-    once (four queries, see ``reporting.queries``).
+    once, and an action is overdue once, with its oldest missed deadline. One-off deadlines
+    are counted and paged by the database; recurring ones are those of
+    ``reporting.queries.recurring_deadline_items``. Each list is read a page at a time, so a
+    plan of thousands of actions costs the same as a small one.
     """
+    # As ``due_items``: deadlines of monitored actions, one per responsible agency (none
+    # without an agency).
+    one_off = (
+        monitored_actions(plan=plan)
+        .filter(recurrence=Recurrence.NONE, due_date__isnull=False)
+        .filter(Exists(ActionAgency.objects.filter(action=OuterRef("pk"))))
+        .with_agencies()
+    )
+    until = on + timedelta(days=horizon_days)
     oldest_missed: dict[int, Deadline] = {}
     upcoming: dict[tuple[int, date], Deadline] = {}
-    for item in due_items(on=on, horizon_days=horizon_days, plan=plan):
-        if item.kind != DueKind.ACTION_DEADLINE:
-            continue
+    for item in recurring_deadline_items(on=on, horizon_days=horizon_days, plan=plan):
         if item.overdue:
             # Items come sorted by date: the first one of an action is its oldest.
             oldest_missed.setdefault(
@@ -205,30 +306,74 @@ def deadlines(plan: Plan, *, on: date, horizon_days: int = UPCOMING_DAYS) -> Dea
             upcoming.setdefault(
                 (item.action.pk, item.due), Deadline(item.action, item.due, item.days_left)
             )
-    overdue = sorted(oldest_missed.values(), key=lambda d: -d.days)  # stable: plan order kept
-    return Deadlines(overdue=overdue, upcoming=list(upcoming.values()))
+    section_order = dict(plan.sections.values_list("pk", "order"))
+    plan_order = ("section__order", "order", "pk")
+    return Deadlines(
+        overdue=DeadlineList(
+            one_off.filter(due_date__lt=on).order_by("due_date", *plan_order),
+            list(oldest_missed.values()),
+            on=on,
+            overdue=True,
+            section_order=section_order,
+        ),
+        upcoming=DeadlineList(
+            one_off.filter(due_date__gte=on, due_date__lte=until).order_by("due_date", *plan_order),
+            list(upcoming.values()),
+            on=on,
+            overdue=False,
+            section_order=section_order,
+        ),
+    )
 
 
 def latest_reports(user: Any, plan: Plan, *, limit: int = LATEST) -> ProgressReportQuerySet:
     """The plan's accepted consolidated reports ``user`` may see, the last accepted first.
 
     The acceptance time is that of the report's "accepted" transition row; a report without
-    one (saved directly, as fixtures do) comes after the others (one query).
+    one (saved directly, as fixtures do) comes after the others. The ``limit`` reports are
+    chosen from the newest acceptance rows first, so a plan with thousands of accepted reports
+    costs no more than one with five (three queries).
     """
-    return (
-        reports_for_user(user)
-        .filter(
-            action__plan=plan,
-            kind=ProgressReport.Kind.CONSOLIDATED,
-            state=ReportState.ACCEPTED,
+    accepted = reports_for_user(user).filter(
+        action__plan=plan, kind=ProgressReport.Kind.CONSOLIDATED, state=ReportState.ACCEPTED
+    )
+    acceptances = ReportTransition.objects.filter(
+        to_state=ReportState.ACCEPTED, report__in=accepted.values("pk")
+    )
+    chosen: list[int] = []
+    # The newest acceptance rows, a report's latest first; a report accepted again (after
+    # being reopened) has several rows, so read more than ``limit`` of them.
+    rows = list(
+        acceptances.order_by("-at", "-report__period__end", "-report_id").values_list(
+            "report_id", flat=True
+        )[: limit * 4]
+    )
+    for report_id in rows:
+        if report_id not in chosen:
+            chosen.append(report_id)
+    if len(chosen) < limit and len(rows) == limit * 4:  # rare: many re-acceptances
+        chosen = list(
+            acceptances.values("report_id")
+            .annotate(last=Max("at"))
+            .order_by("-last", "-report__period__end", "-report_id")
+            .values_list("report_id", flat=True)[:limit]
         )
+    chosen = chosen[:limit]
+    if len(chosen) < limit:
+        chosen += (
+            accepted.exclude(Exists(acceptances.filter(report=OuterRef("pk"))))
+            .order_by("-period__end", "-pk")
+            .values_list("pk", flat=True)[: limit - len(chosen)]
+        )
+    return (
+        ProgressReport.objects.filter(pk__in=chosen)
         .annotate(
             accepted_at=Max("transitions__at", filter=Q(transitions__to_state=ReportState.ACCEPTED))
         )
         # The day as the site's users live it, for pages that write dates out.
         .annotate(accepted_on=TruncDate("accepted_at", tzinfo=timezone.get_current_timezone()))
         .select_related("action__plan", "agency", "period")
-        .order_by(F("accepted_at").desc(nulls_last=True), "-period__end", "-pk")[:limit]
+        .order_by(F("accepted_at").desc(nulls_last=True), "-period__end", "-pk")
     )
 
 

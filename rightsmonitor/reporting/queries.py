@@ -137,6 +137,18 @@ def due_items(
     )
 
 
+def recurring_deadline_items(*, on: date, horizon_days: int, plan: Plan) -> list[DueItem]:
+    """The action deadlines that ``due_items`` finds for the plan's recurring actions, without
+    report items: what a plan's overview adds to its one-off deadlines, which the database
+    can count and page by itself (four queries)."""
+    return _collect(
+        monitored_actions(plan=plan).filter(recurrence__in=PERIODIC),
+        on=on,
+        until=on + timedelta(days=horizon_days),
+        kinds={DueKind.ACTION_DEADLINE},
+    )
+
+
 def overdue_reports(*, on: date) -> list[DueItem]:
     """Reports not sent although the submission deadline passed, started or not.
 

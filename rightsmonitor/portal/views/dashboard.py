@@ -7,6 +7,9 @@ A draft plan is a 404 to those who may not see it, as its plan page is.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -30,6 +33,34 @@ def _status_chart(
     )
 
 
+@dataclass(frozen=True)
+class DeadlinePager:
+    """One page of a deadline list, with the addresses of the pages before and after it."""
+
+    page: Page[dashboard.Deadline]
+    previous_url: str
+    next_url: str
+
+
+def _deadline_pager(
+    request: HttpRequest, deadlines: dashboard.DeadlineList, parameter: str, anchor: str
+) -> DeadlinePager:
+    """The page of ``deadlines`` that ``?<parameter>=`` names (the first by default), and links
+    to its neighbours that keep the rest of the query and come back to the list's heading."""
+    page = Paginator(deadlines, dashboard.DEADLINES_PER_PAGE).get_page(request.GET.get(parameter))
+
+    def url(number: int) -> str:
+        query = request.GET.copy()
+        query[parameter] = str(number)
+        return f"?{query.urlencode()}#{anchor}"
+
+    return DeadlinePager(
+        page=page,
+        previous_url=url(page.previous_page_number()) if page.has_previous() else "",
+        next_url=url(page.next_page_number()) if page.has_next() else "",
+    )
+
+
 def plan_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     plan = visible_plan_or_404(request.user, code)
     today = timezone.localdate()
@@ -37,6 +68,7 @@ def plan_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         dashboard.STATUSES, {key: dashboard.status_label(key) for key in dashboard.STATUSES}
     )
     shares = dashboard.status_shares(plan)
+    deadlines = dashboard.deadlines(plan, on=today)
     by_section = dashboard.status_by_section(plan)
     by_lead_agency = dashboard.status_by_lead_agency(plan)
     plan_chart = responsive_stacked_bars(
@@ -80,7 +112,9 @@ def plan_dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "plan_chart": plan_chart,
             "section_chart": section_chart,
             "lead_agency_chart": lead_agency_chart,
-            "deadlines": dashboard.deadlines(plan, on=today),
+            "deadlines": deadlines,
+            "overdue": _deadline_pager(request, deadlines.overdue, "overdue_page", "overdue"),
+            "upcoming": _deadline_pager(request, deadlines.upcoming, "upcoming_page", "upcoming"),
             "upcoming_days": dashboard.UPCOMING_DAYS,
             "reports": dashboard.latest_reports(request.user, plan),
             "assessments": dashboard.latest_assessments(request.user, plan),

@@ -6,9 +6,13 @@ and the accepted consolidated reports: what the plan's implementation looks like
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_vary_headers
 
 from rightsmonitor.plans.access import (
     actions_for_user,
@@ -16,7 +20,8 @@ from rightsmonitor.plans.access import (
     plans_for_user,
     visible_plan_or_404,
 )
-from rightsmonitor.plans.models import Action, ActionAgency, Agency, Plan, PlanQuerySet
+from rightsmonitor.plans.models import Action, ActionAgency, Agency, Plan, PlanQuerySet, Section
+from rightsmonitor.portal import dashboard
 from rightsmonitor.recommendations.access import can_manage as can_manage_recommendations
 from rightsmonitor.recommendations.queries import linked_for_action
 from rightsmonitor.reporting.access import reports_for_user
@@ -46,21 +51,84 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Above this many actions the plan page lists its sections and opens one at a time; the others
+# load on demand (a link, which htmx turns into an in-place load).
+LARGE_PLAN_ACTIONS = 150
+# A section's actions are shown this many to a page (only sections this long are paged).
+SECTION_PAGE_SIZE = 50
+
+
 def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """The plan with its sections and actions. A long plan (more than ``LARGE_PLAN_ACTIONS``)
+    shows every section with its counts but the actions of one only (``?section=`` its number,
+    else the first), ``SECTION_PAGE_SIZE`` at a time (``?page=``); htmx asks for the same
+    address and gets just that section's actions, to show them in place."""
     plan = visible_plan_or_404(request.user, code)
-    # With each action's monitoring row (a join, not a query per action) for a status badge.
-    sections = plan.sections.with_actions(with_monitoring(Action.objects.with_related()))
-    amendments = plan.amendments.select_related("instrument")
-    return render(
-        request,
-        "portal/plan_detail.html",
-        {
-            "plan": plan,
-            "sections": sections,
-            "amendments": amendments,
-            "can_edit": can_edit_plan(request.user, plan),
-        },
+    wanted = request.GET.get("section", "")
+    if request.headers.get("HX-Request") and wanted:
+        # Only the long plan's page asks for a section alone: no need to count the plan.
+        chosen = _chosen_section(list(plan.sections.order_by("order", "pk")), wanted)
+        if chosen is None:
+            raise Http404
+        response = render(
+            request,
+            "portal/includes/plan_section_actions.html",
+            {"plan": plan, "chosen": chosen, "page": _section_page(request, plan, chosen)},
+        )
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+    # Each section with its action count, by assessed status: one grouped query.
+    sections = dashboard.sections_by_status(plan)
+    action_count = sum(section.action_count for section in sections)  # type: ignore[attr-defined]
+    context: dict[str, Any] = {
+        "plan": plan,
+        "amendments": plan.amendments.select_related("instrument"),
+        "can_edit": can_edit_plan(request.user, plan),
+        "action_count": action_count,
+    }
+    if action_count <= LARGE_PLAN_ACTIONS:
+        # Every action, with its monitoring row (a join, not a query per action).
+        context["sections"] = plan.sections.order_by("order", "pk").with_actions(
+            with_monitoring(Action.objects.with_related())
+        )
+    else:
+        chosen = _chosen_section(sections, wanted)
+        context["sections"] = sections
+        context["chosen"] = chosen
+        context["page"] = _section_page(request, plan, chosen) if chosen is not None else None
+    response = render(request, "portal/plan_detail.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _section_page(request: HttpRequest, plan: Plan, section: Section) -> Page[Action]:
+    """The page (``?page=``, the first when missing or wrong) of the section's actions, with
+    their agencies and monitoring rows; each action is given ``plan``, already loaded."""
+    actions = (
+        with_monitoring(Action.objects.with_agencies())
+        .select_related("form_of_completion")
+        .filter(section=section)
+        .order_by("order", "pk")
     )
+    page = Paginator(actions, SECTION_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for action in page.object_list:
+        action.plan = plan
+    return page
+
+
+def _chosen_section(sections: list[Section], wanted: str) -> Section | None:
+    """The section ``?section=`` names, by its number first, else by its id; by default (or
+    when nothing matches) the first."""
+    wanted = wanted.strip()
+    if wanted:
+        for section in sections:
+            if section.number == wanted:
+                return section
+        for section in sections:
+            if str(section.pk) == wanted:
+                return section
+    return sections[0] if sections else None
 
 
 def action_detail(request: HttpRequest, code: str, number: str) -> HttpResponse:
