@@ -3,8 +3,11 @@
 Usage: ``make bench-load`` (or ``uv run python bench/load.py [--seconds 20] [--connections 8]
 [--workers 3] [--only NAME,...]``). It serves the database in ``DATABASE_URL`` (PostgreSQL
 with ``bench/dataset.py``'s data for figures worth quoting) with the production server,
-gunicorn, in production settings (DEBUG off, the shared Redis cache when it answers), and for
-each page and API list:
+gunicorn with the repository's ``gunicorn.conf.py`` (threaded workers), in production settings
+(DEBUG off, the shared Redis cache when it answers), twice: first with the shared page cache
+off (``PUBLIC_CACHE_SECONDS=0``: what each page costs to make, as a signed-in user or a new
+search gets it), then on (as anonymous readers get a page someone asked for before). For each
+page and API list it:
 
 1. counts its queries once, through Django's test client in this process;
 2. loads it for ``--seconds`` with ``--connections`` concurrent connections (``hey``, Debian's
@@ -13,9 +16,10 @@ each page and API list:
 3. prints requests per second as a ratio to ``/health/`` (a minimal Django view, no query)
    measured on the same server in the same run.
 
-Then it downloads the whole recommendations CSV (``/data/recommendations.csv``) while four
-other connections load the API, checks that it is complete (every public recommendation, the
-last line whole) and prints its time; and last the workers' peak resident memory.
+In the first pass it also downloads the whole recommendations CSV (``/data/recommendations.csv``)
+while four other connections load the API, and checks that it is complete (every public
+recommendation, the last line whole), that it came chunked (a cut would show) and that the
+workers' peak memory did not grow with it; last it prints the workers' peak resident memory.
 
 The result is a Markdown table for ``docs/performance.md``. Nothing is written to the
 database: it only reads.
@@ -25,8 +29,7 @@ from __future__ import annotations
 
 import argparse
 import base64
-import csv
-import io
+import http.client
 import os
 import re
 import secrets
@@ -36,7 +39,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
@@ -63,14 +66,20 @@ REDIS_URL = "redis://127.0.0.1:6379/14"
 
 
 @dataclass
-class Target:
-    name: str
-    path: str
-    queries: int | None = None
+class Measure:
     p50_ms: float | None = None
     p95_ms: float | None = None
     rps: float | None = None
     errors: str = ""
+
+
+@dataclass
+class Target:
+    name: str
+    path: str
+    queries: int | None = None
+    fresh: Measure = field(default_factory=Measure)  # the page cache off: the page's own work
+    cached: Measure = field(default_factory=Measure)  # as anonymous readers get it
 
 
 def targets() -> list[Target]:
@@ -153,8 +162,19 @@ def redis_answers() -> bool:
         return False
 
 
-def start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
+def start_server(port: int, workers: int, *, cache_seconds: int) -> subprocess.Popen[bytes]:
+    """gunicorn as production runs it: ``gunicorn.conf.py`` (threaded workers), DEBUG off.
+    ``cache_seconds`` 0 turns the shared page cache off, to measure the pages' own work."""
     env = server_environment(port)
+    env.update(
+        {
+            "PUBLIC_CACHE_SECONDS": str(cache_seconds),
+            "WEB_CONCURRENCY": str(workers),
+            "GUNICORN_BIND": f"{HOST}:{port}",
+            "GUNICORN_ACCESS_LOG": "",
+            "GUNICORN_LOG_LEVEL": "warning",
+        }
+    )
     # Production settings serve static files from the manifest that collectstatic writes.
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
@@ -162,20 +182,7 @@ def start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
         env=env,
         check=True,
     )
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "rightsmonitor.wsgi:application",
-        "--bind",
-        f"{HOST}:{port}",
-        "--workers",
-        str(workers),
-        "--timeout",
-        "120",
-        "--log-level",
-        "warning",
-    ]
+    command = [sys.executable, "-m", "gunicorn", "rightsmonitor.wsgi:application"]
     server = subprocess.Popen(command, cwd=ROOT, env=env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -194,14 +201,15 @@ RATE = re.compile(r"Requests/sec:\s*([\d.]+)")
 STATUS = re.compile(r"\[(\d{3})\]\s+(\d+) responses")
 
 
-def load(target: Target, port: int, *, seconds: int, connections: int) -> None:
+def load(target: Target, port: int, *, seconds: int, connections: int) -> Measure:
+    measure = Measure()
     url = f"http://{HOST}:{port}{quote(target.path, safe='/?=&')}"
     for _ in range(2):  # warm: the first request of a worker pays for imports and caches
         try:
             urllib.request.urlopen(url, timeout=120).read()
         except OSError as error:
-            target.errors = str(error)
-            return
+            measure.errors = str(error)
+            return measure
     output = subprocess.run(
         ["hey", "-z", f"{seconds}s", "-c", str(connections), "-t", "120", url],
         capture_output=True,
@@ -210,17 +218,20 @@ def load(target: Target, port: int, *, seconds: int, connections: int) -> None:
         check=False,
     ).stdout
     percentiles = {int(p): float(s) * 1000 for p, s in LATENCY.findall(output)}
-    target.p50_ms, target.p95_ms = percentiles.get(50), percentiles.get(95)
+    measure.p50_ms, measure.p95_ms = percentiles.get(50), percentiles.get(95)
     rate = RATE.search(output)
-    target.rps = float(rate.group(1)) if rate else None
+    measure.rps = float(rate.group(1)) if rate else None
     statuses = {code: int(n) for code, n in STATUS.findall(output)}
     if set(statuses) - {"200"}:
-        target.errors = ", ".join(f"{n} × {code}" for code, n in sorted(statuses.items()))
+        measure.errors = ", ".join(f"{n} × {code}" for code, n in sorted(statuses.items()))
+    return measure
 
 
-def full_csv_under_load(port: int, *, connections: int = 4) -> str:
-    """Download the whole recommendations CSV while the API is loaded; is it complete?"""
+def full_csv_under_load(port: int, server: subprocess.Popen[bytes], *, connections: int = 4) -> str:
+    """Download the whole recommendations CSV while the API is loaded: is it complete, was it
+    sent so that a cut would show (chunked), and did the workers' memory stay flat?"""
     expected = Recommendation.objects.count()
+    memory_before = max(worker_peaks(server), default=0)
     loader = subprocess.Popen(
         [
             "hey",
@@ -233,24 +244,35 @@ def full_csv_under_load(port: int, *, connections: int = 4) -> str:
         stdout=subprocess.DEVNULL,
     )
     started = time.monotonic()
+    rows, size, chunked, ended = 0, 0, False, False
     try:
-        with urllib.request.urlopen(
-            f"http://{HOST}:{port}/data/recommendations.csv", timeout=900
-        ) as answer:
-            body = answer.read()
-    except OSError as error:
-        return f"failed: {error}"
+        connection_ = http.client.HTTPConnection(HOST, port, timeout=900)
+        connection_.request("GET", "/data/recommendations.csv")
+        answer = connection_.getresponse()
+        chunked = answer.getheader("Transfer-Encoding", "") == "chunked"
+        tail = b""
+        # Read as it comes, counting lines, so the benchmark's own memory stays small too;
+        # http.client raises IncompleteRead if the last chunk never comes.
+        while block := answer.read(1 << 20):
+            size += len(block)
+            tail = block[-2:]
+            rows += block.count(b"\n")
+        ended = tail.endswith(b"\n")
+    except (OSError, http.client.HTTPException) as error:
+        return f"FAILED after {size / 2**20:.0f} MiB: {error!r}"
     finally:
         loader.send_signal(signal.SIGINT)
         loader.wait(timeout=30)
     seconds = time.monotonic() - started
-    text = body.decode("utf-8-sig", errors="replace")
-    rows = sum(1 for _ in csv.reader(io.StringIO(text, newline=""))) - 1
-    whole = text.endswith(("\n", "\r\n"))
-    verdict = "complete" if rows >= expected and whole else "INCOMPLETE"
+    memory_after = max(worker_peaks(server), default=0)
+    rows -= 1  # the header
+    # A text with a line break inside a quoted cell would count more lines than rows.
+    verdict = "complete" if rows >= expected and ended else "INCOMPLETE"
     return (
-        f"{verdict}: {rows:,} of {expected:,} rows, {len(body) / 2**20:.0f} MiB "
-        f"in {seconds:.1f} s while {connections} connections loaded the API"
+        f"{verdict}: {rows:,} lines for {expected:,} rows, {size / 2**20:.0f} MiB in "
+        f"{seconds:.1f} s while {connections} connections loaded the API; "
+        f"{'chunked' if chunked else 'NOT chunked'}; the largest worker's peak memory "
+        f"{memory_before} MiB before, {memory_after} MiB after"
     )
 
 
@@ -269,34 +291,70 @@ def worker_peaks(server: subprocess.Popen[bytes]) -> list[int]:
     return sorted(peaks)
 
 
+def _cells(measure: Measure, minimal: float | None) -> list[str]:
+    ratio = f"{measure.rps / minimal:.3f}" if measure.rps and minimal else ""
+    return [
+        "" if measure.p50_ms is None else f"{measure.p50_ms:,.0f}",
+        "" if measure.p95_ms is None else f"{measure.p95_ms:,.0f}",
+        "" if measure.rps is None else f"{measure.rps:,.1f}",
+        ratio + (f" ({measure.errors})" if measure.errors else ""),
+    ]
+
+
 def table(found: list[Target]) -> str:
-    minimal = found[0].rps or 0
+    """Each page without and with the shared page cache, each ratio against the minimal view
+    measured on the same server."""
     lines = [
-        "| page | queries | p50 ms | p95 ms | requests/s | ÷ minimal view |",
-        "|---|---|---|---|---|---|",
+        "| page | queries | p50 ms | p95 ms | req/s | ÷ minimal | cached p50 | cached p95 "
+        "| cached req/s | cached ÷ minimal |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for t in found:
-        ratio = f"{t.rps / minimal:.4f}" if t.rps and minimal else ""
         cells = [
             f"{t.name} `{t.path}`",
             "" if t.queries is None else str(t.queries),
-            "" if t.p50_ms is None else f"{t.p50_ms:,.0f}",
-            "" if t.p95_ms is None else f"{t.p95_ms:,.0f}",
-            "" if t.rps is None else f"{t.rps:,.1f}",
-            ratio + (f" ({t.errors})" if t.errors else ""),
+            *_cells(t.fresh, found[0].fresh.rps),
+            *_cells(t.cached, found[0].cached.rps),
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def run_pass(
+    found: list[Target], args: argparse.Namespace, *, cached: bool
+) -> tuple[str, list[int]]:
+    """Serve with the page cache on or off, load every page; with it off, also the full CSV."""
+    server = start_server(args.port, args.workers, cache_seconds=600 if cached else 0)
+    label = "cached" if cached else "fresh"
+    try:
+        for target in found:
+            measure = load(target, args.port, seconds=args.seconds, connections=args.connections)
+            setattr(target, label, measure)
+            print(
+                f"  {label} {target.name}: p95 {measure.p95_ms} ms, {measure.rps} requests/s",
+                flush=True,
+            )
+        stream = ""
+        if not cached and not args.no_csv:
+            stream = full_csv_under_load(args.port, server)
+        peaks = worker_peaks(server)
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    return stream, peaks
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=20, help="Load per page.")
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers.")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (threaded).")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--only", help="Comma-separated words: load only pages named so.")
     parser.add_argument("--no-csv", action="store_true", help="Skip the full CSV download.")
+    parser.add_argument(
+        "--no-cache-pass", action="store_true", help="Measure only with the page cache off."
+    )
     args = parser.parse_args()
     if shutil.which("hey") is None:
         raise SystemExit("hey is not installed: apt-get install hey (make bench-load does).")
@@ -315,16 +373,10 @@ def main() -> None:
     for target in found:
         count_queries(target)
     connection.close()
-    server = start_server(args.port, args.workers)
-    try:
-        for target in found:
-            load(target, args.port, seconds=args.seconds, connections=args.connections)
-            print(f"  {target.name}: p95 {target.p95_ms} ms, {target.rps} requests/s", flush=True)
-        stream = "" if args.no_csv else full_csv_under_load(args.port)
-        peaks = worker_peaks(server)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    stream, peaks = run_pass(found, args, cached=False)
+    if not args.no_cache_pass:
+        _stream, cached_peaks = run_pass(found, args, cached=True)
+        peaks = sorted(peaks + cached_peaks)
     print()
     print(table(found))
     if stream:

@@ -33,6 +33,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import set_response_etag
 
 GENERATION_KEY = "content:generation"
 CACHE_HEADER = "X-Public-Cache"
@@ -169,8 +170,13 @@ class PublicPageCacheMiddleware:
         key = getattr(request, "_public_cache_key", None)
         # A page that holds a CSRF token belongs to its reader's cookie: never shared.
         if key and _storable(response) and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+            # The fingerprint once, here, not on every hit (api/conditional.py keeps it).
+            set_response_etag(response)
+            # Bytes and headers, not the response: a REST framework response would pickle its
+            # data too, which costs more than making the page again for a long API list.
+            stored = (response.status_code, list(response.items()), response.content)
+            cache.set(key, stored, settings.PUBLIC_CACHE_SECONDS)
             response[CACHE_HEADER] = "miss"
-            cache.set(key, response, settings.PUBLIC_CACHE_SECONDS)
         return response
 
     def process_view(
@@ -186,8 +192,10 @@ class PublicPageCacheMiddleware:
         key = page_key(request, view)
         found = cache.get(key)
         if found is not None:
-            found[CACHE_HEADER] = "hit"
-            return found  # type: ignore[no-any-return]
+            status, headers, content = found
+            response = HttpResponse(content, status=status, headers=dict(headers))
+            response[CACHE_HEADER] = "hit"
+            return response
         request._public_cache_key = key  # type: ignore[attr-defined]
         return None
 

@@ -3,8 +3,11 @@ public content changes; whoever carries credentials always gets a fresh page."""
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.cache import cache
@@ -21,6 +24,7 @@ from rightsmonitor.plans.models import Plan
 from rightsmonitor.plans.tests.factories import build_plan
 from rightsmonitor.recommendations.importers.engine import save_records
 from rightsmonitor.recommendations.importers.records import Record
+from rightsmonitor.settings import cache_settings
 
 pytestmark = pytest.mark.django_db
 HIT, MISS = "hit", "miss"
@@ -191,3 +195,37 @@ def test_a_bulk_import_moves_the_generation_on_once(client: Client) -> None:
     state, body = cache_state(client, "/recommendations/")
     assert state == MISS
     assert "Ratify protocol 2" in body
+
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _redis_answers() -> bool:
+    parts = urlsplit(REDIS_URL)
+    try:
+        with socket.create_connection((parts.hostname, parts.port or 6379), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def test_several_processes_share_pages_and_generations_through_redis(
+    plan: Plan, client: Client, settings: Any
+) -> None:
+    """Production runs several server processes on one Redis (CACHE_URL)."""
+    if not _redis_answers():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis is required with CI=true but does not answer at {REDIS_URL}")
+        pytest.skip(f"Redis does not answer at {REDIS_URL}")
+    settings.CACHES = {**settings.CACHES, "default": cache_settings(REDIS_URL)}
+    cache.clear()
+    try:
+        first = pagecache.generation()
+        assert cache_state(client, "/plans/kz/")[0] == MISS
+        assert cache_state(client, "/plans/kz/")[0] == HIT
+        pagecache._move_on()  # as another process would after a commit
+        assert pagecache.generation() == first + 1
+        assert cache_state(client, "/plans/kz/")[0] == MISS
+    finally:
+        cache.clear()
