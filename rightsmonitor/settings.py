@@ -308,7 +308,7 @@ API_RATE_TOKEN = envstr("API_RATE_TOKEN", "1200/minute")  # per API token
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "rightsmonitor.api.pagination.CountedOncePagination",
     "PAGE_SIZE": 100,
     # The token first: a request that carries one is judged by it (and needs no CSRF token).
     "DEFAULT_AUTHENTICATION_CLASSES": [

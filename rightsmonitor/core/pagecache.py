@@ -70,7 +70,7 @@ def content_changed() -> None:
     if not connection.in_atomic_block:
         _move_on()
         return
-    pending = any(callback is _move_on for _ids, callback, _robust in connection.run_on_commit)
+    pending = any(entry[1] is _move_on for entry in connection.run_on_commit)
     if not pending:
         transaction.on_commit(_move_on)
 
@@ -86,7 +86,7 @@ def cached(key: str, compute: Callable[[], Result], *, seconds: int | None = Non
     full_key = f"aggregate:{generation()}:{_digest(key)}"
     found = cache.get(full_key)
     if found is not None:
-        return found  # type: ignore[no-any-return]
+        return found
     value = compute()
     cache.set(full_key, value, timeout)
     return value
@@ -99,7 +99,7 @@ def _digest(text: str) -> str:
 # Signals ------------------------------------------------------------------------------------
 
 
-def _on_change(sender: type, **kwargs: Any) -> None:
+def _on_change(sender: Any, **kwargs: Any) -> None:
     if sender._meta.app_label not in settings.PUBLIC_CONTENT_APPS:
         return
     update_fields = kwargs.get("update_fields")
@@ -115,7 +115,7 @@ def connect() -> None:
     m2m_changed.connect(_on_m2m_change, dispatch_uid="pagecache-m2m")
 
 
-def _on_m2m_change(sender: type, action: str, **kwargs: Any) -> None:
+def _on_m2m_change(sender: Any, action: str, **kwargs: Any) -> None:
     if action.startswith("post_"):
         # ``sender`` is the through model, which belongs to the app of the model declaring it.
         _on_change(sender)

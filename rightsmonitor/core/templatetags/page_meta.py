@@ -90,7 +90,7 @@ def language_links(context: template.Context) -> list[LanguageLink]:
     a form, because the language is in the address (docs/decisions/0003) and a page with a
     form carrying a CSRF token could not be shared from the cache (core/pagecache.py)."""
     request = context.get("request")
-    match = getattr(request, "resolver_match", None)
+    match: Any = getattr(request, "resolver_match", None)
     query = request.META.get("QUERY_STRING", "") if request is not None else ""
     links = []
     for code in language_codes():

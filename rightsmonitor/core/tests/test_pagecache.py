@@ -11,10 +11,11 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from rightsmonitor.api.actions import issue_token
 from rightsmonitor.conftest import client_for
@@ -229,3 +230,22 @@ def test_several_processes_share_pages_and_generations_through_redis(
         assert cache_state(client, "/plans/kz/")[0] == MISS
     finally:
         cache.clear()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_api_counts_a_list_once_a_generation(plan: Plan, coordinator: Any) -> None:
+    """Signed-in readers get fresh pages, but the total of a long list is counted once."""
+    staff = client_for(coordinator)
+
+    def count_and_queries() -> tuple[int, list[str]]:
+        with CaptureQueriesContext(connection) as captured:
+            total = staff.get("/api/v1/actions/?limit=2").json()["count"]
+        return total, [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"]]
+
+    assert count_and_queries()[0] == 6
+    total, counts = count_and_queries()
+    assert total == 6
+    assert not [sql for sql in counts if "plans_action" in sql]
+    section = plan.sections.first()
+    plan_actions.create_action(section, by=coordinator, number="1.9", title_en="New")
+    assert count_and_queries()[0] == 7
