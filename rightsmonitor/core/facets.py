@@ -1,5 +1,6 @@
 """The pieces every faceted search page shares: counted values, the sidebar's groups, the
-chosen filters in words, and the clean-up of a submitted form's query string.
+chosen filters in words, the clean-up of a submitted form's query string, and a paginator
+that takes its count from the facets.
 
 The recommendations search and the site-wide search count their own facets; both hand the
 result to ``templates/portal/search/facets.html`` as ``FacetGroup``s.
@@ -8,7 +9,9 @@ result to ``templates/portal/search/facets.html`` as ``FacetGroup``s.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from django.core.paginator import Paginator
 from django.http import QueryDict
 
 
@@ -67,3 +70,16 @@ def without_blanks(query: QueryDict) -> str:
         if kept:
             clean.setlist(name, kept)
     return clean.urlencode()
+
+
+class CountedPaginator(Paginator[Any]):
+    """A paginator told how many rows there are (a search's facets counted them already), so
+    that the filters are not run once more for the count."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @property
+    def count(self) -> int:
+        return self._count

@@ -4,7 +4,8 @@
 mean the same thing; ``selected_facets`` and ``filter_data`` read its facet parameters however
 they were written); ``facets()`` counts, for the filtered set, how many recommendations each
 value of each facet would keep, in two grouped queries whatever the number of rows
-(docs/decisions/0010).
+(docs/decisions/0010); ``cached_facets()`` keeps them for the current generation of content
+(docs/decisions/0012).
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import QueryDict
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from rightsmonitor.core import pagecache
 from rightsmonitor.core.facets import Facet, FacetValue
 from rightsmonitor.core.fulltext import Query
 from rightsmonitor.plans.access import plans_for_user
@@ -228,10 +231,13 @@ def facets(
         order = sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))
         return order[:limit] if limit else order
 
-    own = _own_counts(queryset, filtered=filtered)
     statuses = linked_statuses(user=user)
-    many, linked_here = _many_counts(queryset, filtered=filtered, user=user)
-    if not filtered:
+    if filtered:
+        own = _own_counts(queryset, filtered=True)
+        many, linked_here = _many_counts(queryset, filtered=True, user=user)
+    else:
+        # The same for every reader and language: counted once per generation of content.
+        own, many = pagecache.cached(EVERYTHING_KEY, lambda: _counts_of_everything(queryset))
         linked_here = set(statuses)
     bodies = Body.objects.in_bulk(list(own["body"]))
     themes = Theme.objects.in_bulk([*many["theme"], *many["affected"]])
@@ -327,6 +333,38 @@ def facets(
     total = sum(own["total"].values())
     result.append(_status_facet(statuses, linked_here, selected, total=total))
     return [facet for facet in result if facet.values]
+
+
+EVERYTHING_KEY = "recommendation-facets:everything"
+
+
+def facets_key(
+    queryset: QuerySet[Recommendation], selected: Mapping[str, Sequence[str]], *, user: Any
+) -> str:
+    """What the facets of ``queryset`` depend on besides the content: the filtered query as the
+    database reads it (analysed words, the values the filters kept, the ids of a chosen
+    status), the chosen values, the language of the labels and the audience, i.e. which
+    plans' links count (a draft plan's for staff only: ``visible_links``)."""
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    audience = visible_links(user).order_by().values("pk").query.sql_with_params()
+    chosen = sorted((name, sorted(values)) for name, values in selected.items())
+    return repr(("recommendation-facets", get_language(), sql, params, chosen, audience))
+
+
+def cached_facets(
+    queryset: QuerySet[Recommendation], selected: Mapping[str, Sequence[str]], *, user: Any
+) -> list[Facet]:
+    """``facets``, computed once per generation of content for the same filters, language and
+    audience (docs/decisions/0012)."""
+    key = facets_key(queryset, selected, user=user)
+    return pagecache.cached(key, lambda: facets(queryset, selected, user=user))
+
+
+def _counts_of_everything(
+    queryset: QuerySet[Recommendation],
+) -> tuple[dict[str, dict[Any, int]], dict[str, dict[Any, int]]]:
+    many, _linked = _many_counts(queryset, filtered=False, user=None)
+    return _own_counts(queryset, filtered=False), many
 
 
 def _own_counts(queryset: QuerySet[Recommendation], *, filtered: bool) -> dict[str, dict[Any, int]]:

@@ -20,7 +20,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,6 +33,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from rightsmonitor.core.facets import (
     Chosen,
+    CountedPaginator,
     Facet,
     FacetGroup,
     FacetValue,
@@ -57,8 +58,8 @@ from rightsmonitor.recommendations.queries import (
     REPEATED,
     SINGLE,
     RecommendationFilter,
+    cached_facets,
     coverage_by,
-    facets,
     filter_data,
     linked_for_action,
     newest_first,
@@ -271,19 +272,6 @@ def _results(user: Any, recommendations: Sequence[Recommendation], stems: set[st
     return results
 
 
-class _CountedPaginator(Paginator[Any]):
-    """A paginator told how many rows there are (the facets counted them already), so that
-    the filters are not run once more for the count."""
-
-    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self._count = count
-
-    @property
-    def count(self) -> int:
-        return self._count
-
-
 def _total(counted: Sequence[Facet]) -> int:
     """How many recommendations the facets counted: each has one status, "not covered" or
     the one derived from its links."""
@@ -303,11 +291,11 @@ def search(request: HttpRequest) -> HttpResponse:
         request=request,
     )
     found = filterset.qs
-    counted = facets(found, selected, user=request.user)
+    counted = cached_facets(found, selected, user=request.user)
     # The page's ids first, then their rows: sorting a large filtered set by date then moves
     # the sort's columns only, not every row's text. What a result shows: its body and themes
     # (``with_related`` would bring more).
-    paginator = _CountedPaginator(
+    paginator = CountedPaginator(
         newest_first(found).values_list("pk", flat=True), PAGE_SIZE, count=_total(counted)
     )
     ids_page = paginator.get_page(request.GET.get("page"))

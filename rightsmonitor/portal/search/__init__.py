@@ -3,7 +3,8 @@
 - ``documents``: what is copied of each kind of content (``BUILDERS``), public content only;
 - ``indexing``: writing documents that changed (``index_objects``, ``refresh``);
 - ``receivers``: noticing saves and refreshing on commit (``WATCHED``, ``connect``);
-- ``queries``: the search page's filter, facet counts and snippets.
+- ``queries``: the search page's filter, facet counts (cached per generation of content), the
+  ids of a page of results and snippets.
 
 Freshness is incremental: saves in the source apps are noted by light signal receivers and
 refreshed once, on commit, per transaction; ``refresh()`` compares every document
@@ -24,7 +25,10 @@ from rightsmonitor.portal.search.indexing import (
 from rightsmonitor.portal.search.queries import (
     STATUS_CHOICES,
     SiteSearchFilter,
+    cached_facets,
+    counted_total,
     facets,
+    page_ids,
     snippet,
 )
 from rightsmonitor.portal.search.receivers import (
@@ -45,10 +49,13 @@ __all__ = [
     "Document",
     "RefreshSummary",
     "SiteSearchFilter",
+    "cached_facets",
     "connect",
+    "counted_total",
     "facets",
     "index_objects",
     "note",
+    "page_ids",
     "refresh",
     "refresh_changes",
     "snippet",

@@ -1,21 +1,25 @@
 """Reading the site search: its query string (``SiteSearchFilter``), the facet counts of a
-result and the highlighted snippet of each hit.
+result (one statement, cached per generation of content: ``cached_facets``), the ids of a page
+of results, and the highlighted snippet of each hit.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import django_filters
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from rightsmonitor.core import pagecache
 from rightsmonitor.core.facets import Facet, FacetValue
 from rightsmonitor.core.fulltext import WORD, Query, highlight, matches
 from rightsmonitor.core.translation import fallback_order, translated_names
+from rightsmonitor.plans.models import Agency, Plan, Section, Theme
 from rightsmonitor.portal.models import SearchDocument
 from rightsmonitor.portal.search.documents import SEARCH_INDEX, Kind
 from rightsmonitor.recommendations.models import Mechanism
@@ -117,54 +121,134 @@ def _translated(row: Mapping[str, Any], prefix: str) -> str:
     return ""
 
 
+# Counting --------------------------------------------------------------------------------------
+
+# The facets counted from the document's own columns: (facet, column, whether blank is "").
+OWN_FACETS: tuple[tuple[str, str, bool], ...] = (
+    ("kind", "kind", True),
+    ("plan", "plan_id", False),
+    ("section", "section_id", False),
+    ("status", "status", True),
+    ("mechanism", "mechanism", True),
+    ("year", "year", False),
+)
+# The facets counted from the many-to-many tables: (facet, through model, the column counted).
+MANY_FACETS: tuple[tuple[str, Any, str], ...] = (
+    ("agency", SearchDocument.agencies.through, "agency_id"),
+    ("theme", SearchDocument.themes.through, "theme_id"),
+    ("affected", SearchDocument.affected_persons.through, "theme_id"),
+)
+
+
+def facets_key(queryset: QuerySet[SearchDocument], selected: Mapping[str, Sequence[str]]) -> str:
+    """What the facets of ``queryset`` depend on besides the content: the filtered query as the
+    database reads it (the analysed words, the values the filter kept), the chosen values
+    and the language of the labels. Every document is public, so the reader does not count."""
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    chosen = sorted((name, sorted(values)) for name, values in selected.items())
+    return repr(("site-search-facets", get_language(), sql, params, chosen))
+
+
+def count_values(
+    queryset: QuerySet[SearchDocument], *, sections: bool
+) -> dict[str, dict[str, int]]:
+    """{facet: {value (as text): documents}} within ``queryset``, in one statement.
+
+    The matching documents are found once, with the columns the facets count, in a common
+    table expression that both databases materialise; each facet then groups it (or joins it
+    to its many-to-many table by that table's (document, value) index), and the grouped
+    counts are joined by UNION ALL. Without a filter every table is grouped whole, from its
+    indexes. Sections are counted only when asked (``sections``)."""
+    quote = connection.ops.quote_name
+    filtered = bool(queryset.query.where)
+    own = [(name, column, blank) for name, column, blank in OWN_FACETS]
+    if not sections:
+        own = [facet for facet in own if facet[0] != "section"]
+    params: list[Any] = []
+    if filtered:
+        columns = ["pk", *(column for _name, column, _blank in own)]
+        hits_sql, hits_params = queryset.order_by().values(*columns).query.sql_with_params()
+        names = ", ".join(["id", *(quote(column) for _name, column, _blank in own)])
+        prefix = f"WITH hits ({names}) AS MATERIALIZED ({hits_sql}) "
+        params += hits_params
+        source = "hits"
+    else:
+        prefix = ""
+        source = quote(SearchDocument._meta.db_table)
+    parts: list[str] = []
+    for name, column, blank in own:
+        counted = quote(column)
+        missing = f"{counted} <> ''" if blank else f"{counted} IS NOT NULL"
+        # Names from the models only; the values are parameters.
+        parts.append(
+            f"SELECT '{name}', CAST({counted} AS text), COUNT(*) FROM {source} "  # noqa: S608
+            f"WHERE {missing} GROUP BY {counted}"
+        )
+    # From the hits to each table's (document, value) index. SQLite's planner, without
+    # statistics, would rather read a whole table in value order: CROSS JOIN keeps the order
+    # written there (PostgreSQL has statistics, and no ON clause after CROSS JOIN).
+    join_hits = "hits CROSS JOIN" if connection.vendor == "sqlite" else "hits JOIN"
+    for name, model, column in MANY_FACETS:
+        table = quote(model._meta.db_table)
+        counted = f"t.{quote(column)}"
+        owner = f"t.{quote(model._meta.get_field('searchdocument').column)}"
+        joined = f"{join_hits} {table} t ON hits.id = {owner}" if filtered else f"{table} t"
+        parts.append(
+            f"SELECT '{name}', CAST({counted} AS text), COUNT(*) FROM {joined} "  # noqa: S608
+            f"GROUP BY {counted}"
+        )
+    counts: dict[str, dict[str, int]] = {name: {} for name, *_rest in (*own, *MANY_FACETS)}
+    with connection.cursor() as cursor:
+        cursor.execute(prefix + " UNION ALL ".join(parts), params)
+        for facet, value, n in cursor.fetchall():
+            if value is not None:
+                counts[facet][str(value)] = int(n)
+    return counts
+
+
+def counted_total(found: Sequence[Facet]) -> int:
+    """How many documents the facets counted: every document has one kind."""
+    return sum(value.count for facet in found if facet.name == "kind" for value in facet.values)
+
+
 def facets(
     queryset: QuerySet[SearchDocument], selected: Mapping[str, Sequence[str]]
 ) -> list[Facet]:
-    """How many documents of ``queryset`` each value of each facet keeps: one grouped query
-    per facet, whatever the number of documents."""
-    ids = queryset.order_by().values("pk")
-    documents = SearchDocument.objects.filter(pk__in=ids).order_by()
+    """How many documents of ``queryset`` each value of each facet keeps: one statement for
+    the counts (``count_values``), then the names of the plans, sections, agencies and themes
+    counted, whatever the number of documents."""
+    counts = count_values(queryset, sections=bool(selected.get("plan")))
 
     def value(name: str, key: Any, label: str, count: int) -> FacetValue:
         return FacetValue(str(key), label, count, str(key) in selected.get(name, ()))
 
-    def by_column(name: str, column: str, labels: Mapping[str, Any]) -> list[FacetValue]:
-        rows = documents.exclude(**{column: ""}).values(column).annotate(n=Count("pk"))
-        return [
-            value(name, row[column], str(labels.get(row[column], row[column])), row["n"])
-            for row in rows.order_by("-n", column)
-        ]
-
-    def named(name: str, label: str, rows: QuerySet[Any], key: str, text: str) -> Facet:
-        """Values named in each language (``<text>_<lang>``), those keeping most first."""
-        counted = (
-            rows.values(key, *translated_names(text))
-            .annotate(n=Count("pk"))
-            .order_by("-n", key)[:FACET_LIMIT]
+    def by_column(name: str, labels: Mapping[str, Any]) -> Facet:
+        ordered = sorted(counts[name].items(), key=lambda item: (-item[1], item[0]))
+        label = str(SiteSearchFilter.base_filters[name].label)
+        return Facet(
+            name, label, [value(name, key, str(labels.get(key, key)), n) for key, n in ordered]
         )
+
+    def named(name: str, rows: Mapping[str, Mapping[str, Any]], key: str, text: str) -> Facet:
+        """Values named in each language (``<text>_<lang>``), those keeping most first."""
+        found = [(rows[pk], n) for pk, n in counts[name].items() if pk in rows]
+        found.sort(key=lambda item: (-item[1], item[0][key]))
+        label = str(SiteSearchFilter.base_filters[name].label)
         return Facet(
             name,
             label,
-            [value(name, r[key], _translated(r, text) or r[key], r["n"]) for r in counted],
+            [
+                value(name, row[key], _translated(row, text) or row[key], n)
+                for row, n in found[:FACET_LIMIT]
+            ],
         )
 
-    result = [
-        Facet("kind", str(_("Type of content")), by_column("kind", "kind", dict(Kind.choices))),
-        named(
-            "plan",
-            str(_("Plan")),
-            documents.filter(plan__isnull=False),
-            "plan__code",
-            "plan__title",
-        ),
-    ]
-    if selected.get("plan"):  # section numbers mean something within one plan only
-        sections = (
-            documents.filter(section__isnull=False)
-            .values("section_id", "section__number", *translated_names("section__title"))
-            .annotate(n=Count("pk"))
-            .order_by("section__order", "section_id")
-        )
+    plans = _names(Plan, counts["plan"], "code", "title")
+    agencies = _names(Agency, counts["agency"], "abbreviation", "name")
+    themes = _names(Theme, [*counts["theme"], *counts["affected"]], "key", "name")
+    result = [by_column("kind", dict(Kind.choices)), named("plan", plans, "code", "title")]
+    if "section" in counts:  # section numbers mean something within one plan only
+        rows = Section.objects.filter(pk__in=counts["section"]).order_by("order", "pk")
         result.append(
             Facet(
                 "section",
@@ -172,57 +256,58 @@ def facets(
                 [
                     value(
                         "section",
-                        r["section_id"],
-                        f"{r['section__number']}. {_translated(r, 'section__title')}",
-                        r["n"],
+                        row["pk"],
+                        f"{row['number']}. {_translated(row, 'title')}",
+                        counts["section"][str(row["pk"])],
                     )
-                    for r in sections
+                    for row in rows.values("pk", "number", *translated_names("title"))
                 ],
             )
         )
-    result.append(
-        named(
-            "agency",
-            str(_("Agency")),
-            SearchDocument.agencies.through.objects.filter(searchdocument_id__in=ids),
-            "agency__abbreviation",
-            "agency__name",
-        )
-    )
-    result.append(
-        Facet("status", str(_("Status")), by_column("status", "status", dict(STATUS_CHOICES)))
-    )
-    for name, label, through in (
-        ("theme", _("Theme"), SearchDocument.themes.through),
-        ("affected", _("Affected persons"), SearchDocument.affected_persons.through),
-    ):
-        result.append(
-            named(
-                name,
-                str(label),
-                through.objects.filter(searchdocument_id__in=ids),
-                "theme__key",
-                "theme__name",
-            )
-        )
-    result.append(
-        Facet(
-            "mechanism",
-            str(_("Mechanism")),
-            by_column("mechanism", "mechanism", dict(Mechanism.choices)),
-        )
-    )
-    years = (
-        documents.filter(year__isnull=False)
-        .values("year")
-        .annotate(n=Count("pk"))
-        .order_by("-year")[:FACET_LIMIT]
-    )
+    result += [
+        named("agency", agencies, "abbreviation", "name"),
+        by_column("status", dict(STATUS_CHOICES)),
+        named("theme", themes, "key", "name"),
+        named("affected", themes, "key", "name"),
+        by_column("mechanism", dict(Mechanism.choices)),
+    ]
+    years = sorted(((int(year), n) for year, n in counts["year"].items()), reverse=True)
     result.append(
         Facet(
             "year",
             str(_("Year")),
-            [value("year", r["year"], str(r["year"]), r["n"]) for r in years],
+            [value("year", year, str(year), n) for year, n in years[:FACET_LIMIT]],
         )
     )
     return result
+
+
+def _names(model: Any, pks: Iterable[str], key: str, text: str) -> dict[str, dict[str, Any]]:
+    """{id as text: row of its key and its names in each language} (one query)."""
+    rows = model.objects.filter(pk__in=list(pks)).values("pk", key, *translated_names(text))
+    return {str(row["pk"]): row for row in rows}
+
+
+def cached_facets(
+    queryset: QuerySet[SearchDocument], selected: Mapping[str, Sequence[str]]
+) -> list[Facet]:
+    """``facets``, computed once per generation of content for the same filters and language
+    (docs/decisions/0012)."""
+    return pagecache.cached(facets_key(queryset, selected), lambda: facets(queryset, selected))
+
+
+# The page of results ---------------------------------------------------------------------------
+
+
+def page_ids(
+    queryset: QuerySet[SearchDocument], query: Query, start: int, stop: int
+) -> list[tuple[int, float | None]]:
+    """(id, rank) of the documents ``start:stop`` of ``queryset``: best match first when words
+    were searched (rank), else newest first (rank None); undated documents (indicators) after
+    dated ones on every database. Only ids and the sort's columns are read."""
+    newest = (F("date").desc(nulls_last=True), "kind", "label", "pk")
+    if not query:
+        ids = queryset.order_by(*newest).values_list("pk", flat=True)[start:stop]
+        return [(pk, None) for pk in ids]
+    ranked = SEARCH_INDEX.best_first(queryset, query).order_by("-search_rank", *newest)
+    return [(pk, float(rank)) for pk, rank in ranked.values_list("pk", "search_rank")[start:stop]]

@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from django.core.paginator import Paginator
-from django.db.models import F, QuerySet
+from django.core.paginator import Page
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_safe
 
 from rightsmonitor.core.facets import (
     Chosen,
+    CountedPaginator,
     Facet,
     FacetGroup,
     FacetValue,
@@ -27,7 +27,13 @@ from rightsmonitor.core.facets import (
 )
 from rightsmonitor.core.fulltext import Query, highlight
 from rightsmonitor.portal.models import SearchDocument
-from rightsmonitor.portal.search import SEARCH_INDEX, SiteSearchFilter, facets, snippet
+from rightsmonitor.portal.search import (
+    SiteSearchFilter,
+    cached_facets,
+    counted_total,
+    page_ids,
+    snippet,
+)
 
 PAGE_SIZE = 20
 # Several values as repeated keys (or, for the listed ones, comma-separated), or one value.
@@ -127,15 +133,6 @@ class Result:
     summary: list[tuple[str, bool]]
 
 
-def _ordered(queryset: QuerySet[SearchDocument], query: Query) -> QuerySet[SearchDocument]:
-    """Best match first when words were searched, else newest first; undated documents
-    (indicators) after dated ones on every database."""
-    newest = (F("date").desc(nulls_last=True), "kind", "label", "pk")
-    if query:
-        return SEARCH_INDEX.best_first(queryset, query).order_by("-search_rank", *newest)
-    return queryset.order_by(*newest)
-
-
 @require_safe
 def site_search(request: HttpRequest) -> HttpResponse:
     """Everything public by words and facets; every choice is in the address, to share."""
@@ -148,19 +145,31 @@ def site_search(request: HttpRequest) -> HttpResponse:
     )
     found = filterset.qs
     searched = Query.parse(request.GET.get("q", ""))
-    paginator: Paginator[SearchDocument] = Paginator(
-        _ordered(found, searched).select_related("plan"), PAGE_SIZE
-    )
-    page = paginator.get_page(request.GET.get("page"))
+    counted = cached_facets(found, selected)
+    # The page's ids first (ranked or newest first), then just their rows: sorting every
+    # match moves ids and the sort's columns only, never the documents' texts.
+    paginator = CountedPaginator(found, PAGE_SIZE, count=counted_total(counted))
+    number = paginator.get_page(request.GET.get("page")).number  # the rows are not read
+    start = (number - 1) * PAGE_SIZE
+    ranked = page_ids(found, searched, start, start + PAGE_SIZE)
+    by_pk = SearchDocument.objects.select_related("plan").in_bulk([pk for pk, _ in ranked])
+    shown = []
+    for pk, rank in ranked:
+        if pk in by_pk:
+            document = by_pk[pk]
+            if rank is not None:
+                document.search_rank = rank  # type: ignore[attr-defined]
+            shown.append(document)
+    page = Page(shown, number, paginator)
     stems = searched.highlight_stems()
-    groups = _facet_groups(facets(found, selected), selected)
+    groups = _facet_groups(counted, selected)
     results = [
         Result(
             document,
             highlight(document.title or document.label, stems),
             snippet(document.summary, stems),
         )
-        for document in page.object_list
+        for document in shown
     ]
     context = {
         "filter": filterset,
