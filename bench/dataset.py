@@ -115,6 +115,7 @@ from rightsmonitor.reporting.models import (  # noqa: E402
     ImplementationStatus,
     ProgressReport,
     ReportingPeriod,
+    ReportTransition,
 )
 from rightsmonitor.reporting.workflow import ReportState  # noqa: E402
 
@@ -385,6 +386,7 @@ def delete_bench() -> None:
             raw(m2m.objects.filter(recommendation__in=recommendations))
         raw(RecommendationCountry.objects.filter(recommendation__in=recommendations))
         raw(recommendations)
+        raw(ReportTransition.objects.filter(report__action__plan__in=plans))
         raw(ProgressReport.objects.filter(action__plan__in=plans))
         raw(ReportingPeriod.objects.filter(plan__in=plans))
         raw(ActionMonitoring.objects.filter(action__plan__in=plans))
@@ -644,7 +646,31 @@ def make_reports(run: Run) -> dict[str, int]:
                     _bulk(ProgressReport, batch)
                     batch = []
     _bulk(ProgressReport, batch)
-    return {"reporting periods": len(periods), "progress reports": made}
+    return {
+        "reporting periods": len(periods),
+        "progress reports": made,
+        "acceptances": _accept(run),
+    }
+
+
+def _accept(run: Run) -> int:
+    """Each accepted report's "accept" audit row, within a fortnight after its period's review
+    deadline, as the review workflow writes it (the dashboard's latest reports read them)."""
+    table = ReportTransition._meta.db_table
+    if connection.vendor == "postgresql":
+        at = "(p.review_deadline + (r.id %% 14) * interval '1 day' + interval '10 hours')"
+    else:
+        at = "datetime(p.review_deadline, '+' || (r.id %% 14) || ' days', '+10 hours')"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (report_id, name, from_state, to_state, at, comment) "
+            f"SELECT r.id, 'accept', %s, %s, {at}, '' "
+            f"FROM {ProgressReport._meta.db_table} r "
+            f"JOIN {ReportingPeriod._meta.db_table} p ON p.id = r.period_id "
+            "WHERE r.state = %s AND p.plan_id IN (SELECT id FROM plans_plan WHERE code LIKE %s)",
+            [ReportState.SUBMITTED, ReportState.ACCEPTED, ReportState.ACCEPTED, f"{PREFIX}%"],
+        )
+        return cursor.rowcount
 
 
 def make_recommendations(run: Run) -> dict[str, int]:
