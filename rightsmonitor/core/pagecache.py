@@ -11,8 +11,8 @@ What moves the generation on:
 - a save, delete or many-to-many change of a model of the apps in
   ``PUBLIC_CONTENT_APPS`` (signals, connected in ``connect``), once per transaction, when it
   commits;
-- every successful unsafe request (``ContentChangeMiddleware``), which covers bulk writes
-  made by views that send no signals;
+- every successful unsafe request by a signed-in user or token (``ContentChangeMiddleware``),
+  which covers bulk writes made by views that send no signals;
 - importers and other bulk writers call ``content_changed()`` themselves.
 
 Only requests that carry no credentials are served from the cache (no session cookie, no
@@ -211,15 +211,23 @@ def _storable(response: HttpResponse) -> bool:
 
 
 class ContentChangeMiddleware:
-    """A successful POST, PUT, PATCH or DELETE changed something: what was cached may be stale.
+    """A successful POST, PUT, PATCH or DELETE by a signed-in user (or an API token) changed
+    something: what was cached may be stale.
 
-    Signals see saves, not bulk writes or raw SQL; this sees every change made through the web."""
+    Signals see saves, not bulk writes or raw SQL; this sees every change made through the web.
+    Requests without an account are left out: nothing they may do changes public content at
+    once (feedback is confidential, an organisation's application waits for approval), and a
+    failed login answers 200, so counting them would let anyone empty the cache at will."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE") and response.status_code < 400:
+        if (
+            request.method not in ("GET", "HEAD", "OPTIONS", "TRACE")
+            and response.status_code < 400
+            and getattr(getattr(request, "user", None), "is_authenticated", False)
+        ):
             _move_on()  # the view's transactions are over: committed, or the status says so
         return response
