@@ -26,6 +26,7 @@ from datetime import date, timedelta
 from typing import Any, overload
 from urllib.parse import urlencode
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -34,6 +35,7 @@ from django.utils.translation import pgettext_lazy
 
 from rightsmonitor.assessments.access import assessments_for_user
 from rightsmonitor.assessments.models import AssessmentQuerySet
+from rightsmonitor.core import pagecache
 from rightsmonitor.plans.deadlines import Recurrence
 from rightsmonitor.plans.models import (
     Action,
@@ -294,6 +296,36 @@ def deadlines(plan: Plan, *, on: date, horizon_days: int = UPCOMING_DAYS) -> Dea
         .with_agencies()
     )
     until = on + timedelta(days=horizon_days)
+    # Recurring deadlines are worked out from every report of the plan's recurring actions:
+    # once a day and generation of content, not on every request.
+    recurring_overdue, recurring_upcoming = pagecache.cached(
+        f"dashboard-recurring-deadlines:{plan.pk}:{on.isoformat()}:{horizon_days}",
+        lambda: _recurring_deadlines(plan, on=on, horizon_days=horizon_days),
+    )
+    section_order = dict(plan.sections.values_list("pk", "order"))
+    plan_order = ("section__order", "order", "pk")
+    return Deadlines(
+        overdue=DeadlineList(
+            one_off.filter(due_date__lt=on).order_by("due_date", *plan_order),
+            recurring_overdue,
+            on=on,
+            overdue=True,
+            section_order=section_order,
+        ),
+        upcoming=DeadlineList(
+            one_off.filter(due_date__gte=on, due_date__lte=until).order_by("due_date", *plan_order),
+            recurring_upcoming,
+            on=on,
+            overdue=False,
+            section_order=section_order,
+        ),
+    )
+
+
+def _recurring_deadlines(
+    plan: Plan, *, on: date, horizon_days: int
+) -> tuple[list[Deadline], list[Deadline]]:
+    """The recurring actions' deadlines: each action's oldest missed one, and those to come."""
     oldest_missed: dict[int, Deadline] = {}
     upcoming: dict[tuple[int, date], Deadline] = {}
     for item in recurring_deadline_items(on=on, horizon_days=horizon_days, plan=plan):
@@ -306,37 +338,11 @@ def deadlines(plan: Plan, *, on: date, horizon_days: int = UPCOMING_DAYS) -> Dea
             upcoming.setdefault(
                 (item.action.pk, item.due), Deadline(item.action, item.due, item.days_left)
             )
-    section_order = dict(plan.sections.values_list("pk", "order"))
-    plan_order = ("section__order", "order", "pk")
-    return Deadlines(
-        overdue=DeadlineList(
-            one_off.filter(due_date__lt=on).order_by("due_date", *plan_order),
-            list(oldest_missed.values()),
-            on=on,
-            overdue=True,
-            section_order=section_order,
-        ),
-        upcoming=DeadlineList(
-            one_off.filter(due_date__gte=on, due_date__lte=until).order_by("due_date", *plan_order),
-            list(upcoming.values()),
-            on=on,
-            overdue=False,
-            section_order=section_order,
-        ),
-    )
+    return list(oldest_missed.values()), list(upcoming.values())
 
 
-def latest_reports(user: Any, plan: Plan, *, limit: int = LATEST) -> ProgressReportQuerySet:
-    """The plan's accepted consolidated reports ``user`` may see, the last accepted first.
-
-    The acceptance time is that of the report's "accepted" transition row; a report without
-    one (saved directly, as fixtures do) comes after the others. The ``limit`` reports are
-    chosen from the newest acceptance rows first, so a plan with thousands of accepted reports
-    costs no more than one with five (three queries).
-    """
-    accepted = reports_for_user(user).filter(
-        action__plan=plan, kind=ProgressReport.Kind.CONSOLIDATED, state=ReportState.ACCEPTED
-    )
+def _latest_accepted(accepted: ProgressReportQuerySet, limit: int) -> list[int]:
+    """The ids of the ``limit`` reports of ``accepted`` accepted last."""
     acceptances = ReportTransition.objects.filter(
         to_state=ReportState.ACCEPTED, report__in=accepted.values("pk")
     )
@@ -365,6 +371,29 @@ def latest_reports(user: Any, plan: Plan, *, limit: int = LATEST) -> ProgressRep
             .order_by("-period__end", "-pk")
             .values_list("pk", flat=True)[: limit - len(chosen)]
         )
+    return chosen
+
+
+def latest_reports(user: Any, plan: Plan, *, limit: int = LATEST) -> ProgressReportQuerySet:
+    """The plan's accepted consolidated reports ``user`` may see, the last accepted first.
+
+    The acceptance time is that of the report's "accepted" transition row; a report without
+    one (saved directly, as fixtures do) comes after the others. The ``limit`` reports are
+    chosen from the newest acceptance rows first, so a plan with thousands of accepted reports
+    costs no more than one with five (three queries).
+    """
+    accepted = reports_for_user(user).filter(
+        action__plan=plan, kind=ProgressReport.Kind.CONSOLIDATED, state=ReportState.ACCEPTED
+    )
+    # Choosing sorts every acceptance of the plan's reports: once a generation of content,
+    # for each audience (the key is the query, which holds who may see what).
+    try:
+        sql, params = accepted.values("pk").query.sql_with_params()
+    except EmptyResultSet:  # the user may see no report at all
+        return ProgressReport.objects.none()
+    chosen = pagecache.cached(
+        f"latest-reports:{limit}:{sql}:{params!r}", lambda: _latest_accepted(accepted, limit)
+    )
     return (
         ProgressReport.objects.filter(pk__in=chosen)
         .annotate(
