@@ -22,7 +22,9 @@ telling so needs no query. Staff, signed-in NGO members and token users always g
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import re
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -33,9 +35,11 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import set_response_etag
+from django.utils.cache import patch_vary_headers, set_response_etag
 
 GENERATION_KEY = "content:generation"
+GZIP_FROM_BYTES = 1024
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 CACHE_HEADER = "X-Public-Cache"
 Result = TypeVar("Result")
 View = TypeVar("View", bound=Callable[..., Any])
@@ -174,7 +178,13 @@ class PublicPageCacheMiddleware:
             set_response_etag(response)
             # Bytes and headers, not the response: a REST framework response would pickle its
             # data too, which costs more than making the page again for a long API list.
-            stored = (response.status_code, list(response.items()), response.content)
+            content = response.content
+            # Compressed once here, not per reader: most readers accept gzip, and fewer bytes
+            # cost less to fetch from the cache and to send. Nothing secret is on such a page,
+            # so compression cannot leak it (BREACH needs a secret beside reflected input).
+            compressed = gzip.compress(content, 6) if len(content) >= GZIP_FROM_BYTES else None
+            headers = [(k, v) for k, v in response.items() if k.lower() != "content-length"]
+            stored = (response.status_code, headers, content, compressed)
             cache.set(key, stored, settings.PUBLIC_CACHE_SECONDS)
             response[CACHE_HEADER] = "miss"
         return response
@@ -192,12 +202,25 @@ class PublicPageCacheMiddleware:
         key = page_key(request, view)
         found = cache.get(key)
         if found is not None:
-            status, headers, content = found
-            response = HttpResponse(content, status=status, headers=dict(headers))
-            response[CACHE_HEADER] = "hit"
-            return response
+            return _from_cache(request, found)
         request._public_cache_key = key  # type: ignore[attr-defined]
         return None
+
+
+def _from_cache(request: HttpRequest, found: tuple[Any, ...]) -> HttpResponse:
+    status, headers, content, compressed = found
+    response = HttpResponse(content, status=status, headers=dict(headers))
+    if compressed is not None:
+        patch_vary_headers(response, ("Accept-Encoding",))
+        if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+            response.content = compressed
+            response["Content-Encoding"] = "gzip"
+            # Another representation of the same page: its ETag may match, but only weakly.
+            etag = response.get("ETag", "")
+            if etag and not etag.startswith("W/"):
+                response["ETag"] = f"W/{etag}"
+    response[CACHE_HEADER] = "hit"
+    return response
 
 
 def _storable(response: HttpResponse) -> bool:

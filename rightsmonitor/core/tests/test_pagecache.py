@@ -3,6 +3,7 @@ public content changes; whoever carries credentials always gets a fresh page."""
 
 from __future__ import annotations
 
+import gzip
 import os
 import socket
 from collections.abc import Callable, Iterator
@@ -74,6 +75,29 @@ def test_second_anonymous_read_comes_from_the_cache_without_a_query(
         second, cached_body = cache_state(client, path)
     assert second == HIT
     assert cached_body == body
+
+
+def test_readers_that_accept_gzip_get_the_page_compressed_once(plan: Plan, client: Client) -> None:
+    plain = client.get("/plans/kz/")
+    assert plain.headers[pagecache.CACHE_HEADER] == MISS
+    hit = client.get("/plans/kz/", headers={"Accept-Encoding": "br, gzip"})
+    assert hit.headers[pagecache.CACHE_HEADER] == HIT
+    assert hit.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in hit.headers["Vary"]
+    assert int(hit.headers["Content-Length"]) == len(hit.content) < len(plain.content)
+    assert gzip.decompress(hit.content) == plain.content
+    identity = client.get("/plans/kz/")
+    assert "Content-Encoding" not in identity.headers
+    assert identity.content == plain.content
+    # The API's conditional GET still works on the compressed page, weakly.
+    api = client.get("/api/v1/actions/")
+    compressed = client.get("/api/v1/actions/", headers={"Accept-Encoding": "gzip"})
+    assert compressed.headers["ETag"] == f"W/{api.headers['ETag']}"
+    again = client.get(
+        "/api/v1/actions/",
+        headers={"Accept-Encoding": "gzip", "If-None-Match": compressed.headers["ETag"]},
+    )
+    assert again.status_code == 304
 
 
 def test_languages_and_htmx_partials_are_kept_apart(plan: Plan, client: Client) -> None:
