@@ -4,10 +4,11 @@ Usage: ``make bench-load`` (or ``uv run python bench/load.py [--seconds 20] [--c
 [--workers 3] [--only NAME,...]``). It serves the database in ``DATABASE_URL`` (PostgreSQL
 with ``bench/dataset.py``'s data for figures worth quoting) with the production server,
 gunicorn with the repository's ``gunicorn.conf.py`` (threaded workers), in production settings
-(DEBUG off, the shared Redis cache when it answers), twice: first with the shared page cache
-off (``PUBLIC_CACHE_SECONDS=0``: what each page costs to make, as a signed-in user or a new
-search gets it), then on (as anonymous readers get a page someone asked for before). For each
-page and API list it:
+(DEBUG off, the shared Redis cache when it answers), in three passes (``PASSES``): *cold*, the
+shared cache off (``PUBLIC_CACHE_SECONDS=0``: every request makes its page and its aggregates,
+as the first reader after a change does); *signed-in*, requests carrying a session cookie, so
+that each page is made afresh while facet counts and totals come from the cache; *anonymous*,
+as readers without an account get pages, from the shared cache. For each page and API list it:
 
 1. counts its queries once, through Django's test client in this process;
 2. loads it for ``--seconds`` with ``--connections`` concurrent connections (``hey``, Debian's
@@ -16,7 +17,7 @@ page and API list it:
 3. prints requests per second as a ratio to ``/health/`` (a minimal Django view, no query)
    measured on the same server in the same run.
 
-In the first pass it also downloads the whole recommendations CSV (``/data/recommendations.csv``)
+In the cold pass it also downloads the whole recommendations CSV (``/data/recommendations.csv``)
 while four other connections load the API, and checks that it is complete (every public
 recommendation, the last line whole), that it came chunked (a cut would show) and that the
 workers' peak memory did not grow with it; last it prints the workers' peak resident memory.
@@ -78,8 +79,27 @@ class Target:
     name: str
     path: str
     queries: int | None = None
-    fresh: Measure = field(default_factory=Measure)  # the page cache off: the page's own work
-    cached: Measure = field(default_factory=Measure)  # as anonymous readers get it
+    measures: dict[str, Measure] = field(default_factory=dict)  # by pass
+
+
+@dataclass(frozen=True)
+class Pass:
+    name: str
+    cache_seconds: int  # 0: the shared cache off
+    cookie: bool  # requests carry a session cookie, so pages are made afresh
+    meaning: str
+
+
+PASSES = [
+    Pass("cold", 0, False, "the shared cache off: every request makes its page and aggregates"),
+    Pass(
+        "signed-in",
+        600,
+        True,
+        "pages made afresh for each request (a session cookie), aggregates from the cache",
+    ),
+    Pass("anonymous", 600, False, "as readers without an account get pages: from the cache"),
+]
 
 
 def targets() -> list[Target]:
@@ -201,17 +221,21 @@ RATE = re.compile(r"Requests/sec:\s*([\d.]+)")
 STATUS = re.compile(r"\[(\d{3})\]\s+(\d+) responses")
 
 
-def load(target: Target, port: int, *, seconds: int, connections: int) -> Measure:
+def load(target: Target, port: int, *, seconds: int, connections: int, cookie: bool) -> Measure:
     measure = Measure()
     url = f"http://{HOST}:{port}{quote(target.path, safe='/?=&')}"
+    # Not a valid session: the reader is anonymous, but the page cache cannot know that.
+    headers = {"Cookie": "sessionid=bench-load"} if cookie else {}
     for _ in range(2):  # warm: the first request of a worker pays for imports and caches
         try:
-            urllib.request.urlopen(url, timeout=120).read()
+            request = urllib.request.Request(url, headers=headers)
+            urllib.request.urlopen(request, timeout=120).read()
         except OSError as error:
             measure.errors = str(error)
             return measure
+    extra = ["-H", f"Cookie: {headers['Cookie']}"] if cookie else []
     output = subprocess.run(
-        ["hey", "-z", f"{seconds}s", "-c", str(connections), "-t", "120", url],
+        ["hey", "-z", f"{seconds}s", "-c", str(connections), "-t", "120", *extra, url],
         capture_output=True,
         text=True,
         timeout=seconds + 180,
@@ -301,41 +325,41 @@ def _cells(measure: Measure, minimal: float | None) -> list[str]:
     ]
 
 
-def table(found: list[Target]) -> str:
-    """Each page without and with the shared page cache, each ratio against the minimal view
+def table(found: list[Target], name: str) -> str:
+    """One pass: each page's figures, requests per second as a ratio to the minimal view
     measured on the same server."""
+    minimal = found[0].measures[name].rps
     lines = [
-        "| page | queries | p50 ms | p95 ms | req/s | ÷ minimal | cached p50 | cached p95 "
-        "| cached req/s | cached ÷ minimal |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| page | queries | p50 ms | p95 ms | requests/s | ÷ minimal view |",
+        "|---|---|---|---|---|---|",
     ]
     for t in found:
-        cells = [
-            f"{t.name} `{t.path}`",
-            "" if t.queries is None else str(t.queries),
-            *_cells(t.fresh, found[0].fresh.rps),
-            *_cells(t.cached, found[0].cached.rps),
-        ]
+        measure = t.measures.get(name, Measure())
+        queries = "" if t.queries is None else str(t.queries)
+        cells = [f"{t.name} `{t.path}`", queries, *_cells(measure, minimal)]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
-def run_pass(
-    found: list[Target], args: argparse.Namespace, *, cached: bool
-) -> tuple[str, list[int]]:
-    """Serve with the page cache on or off, load every page; with it off, also the full CSV."""
-    server = start_server(args.port, args.workers, cache_seconds=600 if cached else 0)
-    label = "cached" if cached else "fresh"
+def run_pass(found: list[Target], args: argparse.Namespace, run: Pass) -> tuple[str, list[int]]:
+    """Serve as ``run`` says, load every page; in the first pass also the full CSV."""
+    server = start_server(args.port, args.workers, cache_seconds=run.cache_seconds)
     try:
         for target in found:
-            measure = load(target, args.port, seconds=args.seconds, connections=args.connections)
-            setattr(target, label, measure)
+            measure = load(
+                target,
+                args.port,
+                seconds=args.seconds,
+                connections=args.connections,
+                cookie=run.cookie,
+            )
+            target.measures[run.name] = measure
             print(
-                f"  {label} {target.name}: p95 {measure.p95_ms} ms, {measure.rps} requests/s",
+                f"  {run.name} {target.name}: p95 {measure.p95_ms} ms, {measure.rps} requests/s",
                 flush=True,
             )
         stream = ""
-        if not cached and not args.no_csv:
+        if run is PASSES[0] and not args.no_csv:
             stream = full_csv_under_load(args.port, server)
         peaks = worker_peaks(server)
     finally:
@@ -353,7 +377,7 @@ def main() -> None:
     parser.add_argument("--only", help="Comma-separated words: load only pages named so.")
     parser.add_argument("--no-csv", action="store_true", help="Skip the full CSV download.")
     parser.add_argument(
-        "--no-cache-pass", action="store_true", help="Measure only with the page cache off."
+        "--passes", help=f"Comma-separated, of {', '.join(p.name for p in PASSES)} (all)."
     )
     args = parser.parse_args()
     if shutil.which("hey") is None:
@@ -373,12 +397,14 @@ def main() -> None:
     for target in found:
         count_queries(target)
     connection.close()
-    stream, peaks = run_pass(found, args, cached=False)
-    if not args.no_cache_pass:
-        _stream, cached_peaks = run_pass(found, args, cached=True)
-        peaks = sorted(peaks + cached_peaks)
-    print()
-    print(table(found))
+    passes = [p for p in PASSES if not args.passes or p.name in args.passes.split(",")]
+    stream, peaks = "", []
+    for run in passes:
+        run_stream, run_peaks = run_pass(found, args, run)
+        stream, peaks = stream or run_stream, sorted(peaks + run_peaks)
+    for run in passes:
+        print(f"\n**{run.name}**: {run.meaning}.\n")
+        print(table(found, run.name))
     if stream:
         print(f"\nFull recommendations CSV: {stream}.")
     print(f"\nWorkers' peak resident memory: {', '.join(f'{p} MiB' for p in peaks)}.")

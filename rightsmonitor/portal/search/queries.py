@@ -299,6 +299,16 @@ def cached_facets(
 # The page of results ---------------------------------------------------------------------------
 
 
+def cached_page_ids(
+    queryset: QuerySet[SearchDocument], query: Query, start: int, stop: int
+) -> list[tuple[int, float | None]]:
+    """``page_ids``, ranked once per generation of content for the same search and page:
+    ranking reads the index entry of every match (70,000 for a common word)."""
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    key = repr(("site-search-page", sql, params, start, stop))
+    return pagecache.cached(key, lambda: page_ids(queryset, query, start, stop))
+
+
 def page_ids(
     queryset: QuerySet[SearchDocument], query: Query, start: int, stop: int
 ) -> list[tuple[int, float | None]]:

@@ -30,8 +30,8 @@ from rightsmonitor.portal.models import SearchDocument
 from rightsmonitor.portal.search import (
     SiteSearchFilter,
     cached_facets,
+    cached_page_ids,
     counted_total,
-    page_ids,
     snippet,
 )
 
@@ -151,7 +151,7 @@ def site_search(request: HttpRequest) -> HttpResponse:
     paginator = CountedPaginator(found, PAGE_SIZE, count=counted_total(counted))
     number = paginator.get_page(request.GET.get("page")).number  # the rows are not read
     start = (number - 1) * PAGE_SIZE
-    ranked = page_ids(found, searched, start, start + PAGE_SIZE)
+    ranked = cached_page_ids(found, searched, start, start + PAGE_SIZE)
     by_pk = SearchDocument.objects.select_related("plan").in_bulk([pk for pk, _ in ranked])
     shown = []
     for pk, rank in ranked:
