@@ -8,16 +8,20 @@ A draft plan is a 404 to those who may not see it, as its plan page is.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from rightsmonitor.core import pagecache
 from rightsmonitor.core.charts import Series, responsive_stacked_bars, series_for
 from rightsmonitor.plans.access import visible_plan_or_404
+from rightsmonitor.plans.models import Plan
 from rightsmonitor.portal import dashboard
 from rightsmonitor.reporting.models import ImplementationStatus
 
@@ -61,14 +65,13 @@ def _deadline_pager(
     )
 
 
-def plan_dashboard(request: HttpRequest, code: str) -> HttpResponse:
-    plan = visible_plan_or_404(request.user, code)
-    today = timezone.localdate()
+def _figures(plan: Plan) -> dict[str, Any]:
+    """The plan's counts by assessed status, whole, by section and by lead agency, with their
+    charts: the same for every reader of a language."""
     series = series_for(
         dashboard.STATUSES, {key: dashboard.status_label(key) for key in dashboard.STATUSES}
     )
     shares = dashboard.status_shares(plan)
-    deadlines = dashboard.deadlines(plan, on=today)
     by_section = dashboard.status_by_section(plan)
     by_lead_agency = dashboard.status_by_lead_agency(plan)
     plan_chart = responsive_stacked_bars(
@@ -95,23 +98,37 @@ def plan_dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "One bar per lead agency, divided by assessed status; the table gives the figures."
         ),
     )
+    return {
+        "series": series,
+        "shares": shares,
+        # Each status with the colour the charts give it, for the table's swatches.
+        "status_rows": list(zip(shares, series, strict=True)),
+        "completed": next(s for s in shares if s.key == ImplementationStatus.COMPLETED),
+        "total": sum(share.count for share in shares),
+        "by_section": by_section,
+        "by_lead_agency": by_lead_agency,
+        "plan_chart": plan_chart,
+        "section_chart": section_chart,
+        "lead_agency_chart": lead_agency_chart,
+    }
+
+
+def plan_dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    plan = visible_plan_or_404(request.user, code)
+    today = timezone.localdate()
+    # Counting a plan of thousands of actions three ways and drawing it: once a generation of
+    # content and language, for every reader (core/pagecache.py).
+    figures = pagecache.cached(
+        f"dashboard-figures:{plan.pk}:{get_language()}", lambda: _figures(plan)
+    )
+    deadlines = dashboard.deadlines(plan, on=today)
     return render(
         request,
         "portal/dashboard.html",
         {
+            **figures,
             "plan": plan,
             "as_of": today,
-            "series": series,
-            "shares": shares,
-            # Each status with the colour the charts give it, for the table's swatches.
-            "status_rows": list(zip(shares, series, strict=True)),
-            "completed": next(s for s in shares if s.key == ImplementationStatus.COMPLETED),
-            "total": sum(share.count for share in shares),
-            "by_section": by_section,
-            "by_lead_agency": by_lead_agency,
-            "plan_chart": plan_chart,
-            "section_chart": section_chart,
-            "lead_agency_chart": lead_agency_chart,
             "deadlines": deadlines,
             "overdue": _deadline_pager(request, deadlines.overdue, "overdue_page", "overdue"),
             "upcoming": _deadline_pager(request, deadlines.upcoming, "upcoming_page", "upcoming"),
