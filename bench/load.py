@@ -17,7 +17,7 @@ as readers without an account get pages, from the shared cache. For each page an
 3. prints requests per second as a ratio to ``/health/`` (a minimal Django view, no query)
    measured on the same server in the same run.
 
-In the cold pass it also downloads the whole recommendations CSV (``/data/recommendations.csv``)
+In the first pass it also downloads the whole recommendations CSV (``/data/recommendations.csv``)
 while four other connections load the API, and checks that it is complete (every public
 recommendation, the last line whole), that it came chunked (a cut would show) and that the
 workers' peak memory did not grow with it; last it prints the workers' peak resident memory.
@@ -64,6 +64,8 @@ from rightsmonitor.recommendations.models import Recommendation  # noqa: E402
 
 HOST = "127.0.0.1"
 REDIS_URL = "redis://127.0.0.1:6379/14"
+# Not a valid session: the reader is anonymous, but the page cache cannot know that.
+SESSION_COOKIE = "sessionid=bench-load"
 
 
 @dataclass
@@ -224,8 +226,7 @@ STATUS = re.compile(r"\[(\d{3})\]\s+(\d+) responses")
 def load(target: Target, port: int, *, seconds: int, connections: int, cookie: bool) -> Measure:
     measure = Measure()
     url = f"http://{HOST}:{port}{quote(target.path, safe='/?=&')}"
-    # Not a valid session: the reader is anonymous, but the page cache cannot know that.
-    headers = {"Cookie": "sessionid=bench-load"} if cookie else {}
+    headers = {"Cookie": SESSION_COOKIE} if cookie else {}
     for _ in range(2):  # warm: the first request of a worker pays for imports and caches
         try:
             request = urllib.request.Request(url, headers=headers)
@@ -256,6 +257,7 @@ def full_csv_under_load(port: int, server: subprocess.Popen[bytes], *, connectio
     sent so that a cut would show (chunked), and did the workers' memory stay flat?"""
     expected = Recommendation.objects.count()
     memory_before = max(worker_peaks(server), default=0)
+    # With a session cookie, so that the API makes every answer rather than read the cache.
     loader = subprocess.Popen(
         [
             "hey",
@@ -263,6 +265,8 @@ def full_csv_under_load(port: int, server: subprocess.Popen[bytes], *, connectio
             "600s",
             "-c",
             str(connections),
+            "-H",
+            f"Cookie: {SESSION_COOKIE}",
             f"http://{HOST}:{port}/api/v1/recommendations/",
         ],
         stdout=subprocess.DEVNULL,
@@ -341,8 +345,10 @@ def table(found: list[Target], name: str) -> str:
     return "\n".join(lines)
 
 
-def run_pass(found: list[Target], args: argparse.Namespace, run: Pass) -> tuple[str, list[int]]:
-    """Serve as ``run`` says, load every page; in the first pass also the full CSV."""
+def run_pass(
+    found: list[Target], args: argparse.Namespace, run: Pass, passes: list[Pass]
+) -> tuple[str, list[int]]:
+    """Serve as ``run`` says, load every page; in the first of ``passes`` also the full CSV."""
     server = start_server(args.port, args.workers, cache_seconds=run.cache_seconds)
     try:
         for target in found:
@@ -359,7 +365,7 @@ def run_pass(found: list[Target], args: argparse.Namespace, run: Pass) -> tuple[
                 flush=True,
             )
         stream = ""
-        if run is PASSES[0] and not args.no_csv:
+        if run is passes[0] and not args.no_csv:
             stream = full_csv_under_load(args.port, server)
         peaks = worker_peaks(server)
     finally:
@@ -400,7 +406,7 @@ def main() -> None:
     passes = [p for p in PASSES if not args.passes or p.name in args.passes.split(",")]
     stream, peaks = "", []
     for run in passes:
-        run_stream, run_peaks = run_pass(found, args, run)
+        run_stream, run_peaks = run_pass(found, args, run, passes)
         stream, peaks = stream or run_stream, sorted(peaks + run_peaks)
     for run in passes:
         print(f"\n**{run.name}**: {run.meaning}.\n")
