@@ -39,6 +39,8 @@ from django.utils.cache import patch_vary_headers, set_response_etag
 
 GENERATION_KEY = "content:generation"
 GZIP_FROM_BYTES = 1024
+# How long other requests wait for one that computes an aggregate, before computing it too.
+MAKING_SECONDS = 30
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 CACHE_HEADER = "X-Public-Cache"
 Result = TypeVar("Result")
@@ -83,7 +85,9 @@ def cached(key: str, compute: Callable[[], Result], *, seconds: int | None = Non
     """``compute()``, or what it returned for ``key`` in this generation of content.
 
     For aggregates that many requests share (facet counts): the key must name everything the
-    result depends on besides the content (filters, language, audience)."""
+    result depends on besides the content (filters, language, audience). When several
+    requests miss at once (right after a change, under load), one computes and the others
+    wait for its result instead of all running the same costly queries."""
     timeout = settings.PUBLIC_CACHE_SECONDS if seconds is None else seconds
     if timeout <= 0:
         return compute()
@@ -91,9 +95,28 @@ def cached(key: str, compute: Callable[[], Result], *, seconds: int | None = Non
     found = cache.get(full_key)
     if found is not None:
         return found
-    value = compute()
-    cache.set(full_key, value, timeout)
+    making = f"{full_key}:making"
+    if not cache.add(making, 1, MAKING_SECONDS):
+        found = _wait_for(full_key)
+        if found is not None:
+            return found
+    try:
+        value = compute()
+        cache.set(full_key, value, timeout)
+    finally:
+        cache.delete(making)
     return value
+
+
+def _wait_for(key: str) -> Any:
+    """What another process is computing for ``key``, or None if it takes too long."""
+    deadline = time.monotonic() + MAKING_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        found = cache.get(key)
+        if found is not None:
+            return found
+    return None
 
 
 def _digest(text: str) -> str:

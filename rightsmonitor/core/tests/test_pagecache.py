@@ -6,6 +6,8 @@ from __future__ import annotations
 import gzip
 import os
 import socket
+import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -206,6 +208,29 @@ def test_aggregates_are_computed_once_a_generation() -> None:
     assert pagecache.cached("facets:y", count) == 2
     pagecache.content_changed()
     assert pagecache.cached("facets:x", count) == 3
+
+
+def test_requests_that_miss_together_wait_for_the_one_computing() -> None:
+    """Under load right after a change, one request computes and the others wait for it."""
+    made: list[str] = []
+    full_key = f"aggregate:{pagecache.generation()}:{pagecache._digest('facets:busy')}"
+    cache.add(f"{full_key}:making", 1, 30)  # another process is computing it
+
+    def finish_elsewhere() -> None:
+        time.sleep(0.3)
+        cache.set(full_key, "made elsewhere", 60)
+
+    other = threading.Thread(target=finish_elsewhere)
+    other.start()
+    assert pagecache.cached("facets:busy", lambda: made.append("here") or "made here") == (
+        "made elsewhere"
+    )
+    other.join()
+    assert made == []
+    # Not computing any more: the next miss computes, and frees the key for the others.
+    assert pagecache.cached("facets:other", lambda: "made here") == "made here"
+    other_key = f"aggregate:{pagecache.generation()}:{pagecache._digest('facets:other')}"
+    assert cache.get(f"{other_key}:making") is None
 
 
 def test_turned_off_nothing_is_cached(plan: Plan, client: Client, settings: Any) -> None:
