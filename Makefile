@@ -89,7 +89,7 @@ bench-load: install ## Pages under load: gunicorn, 8 connections (hey), on the s
 	  createdb -h 127.0.0.1 -U postgres rm_bench
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(RUN) python manage.py migrate --no-input -v0
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(RUN) python bench/dataset.py
-	DATABASE_URL="$(BENCH_DATABASE_URL)" $(RUN) python bench/load.py --seconds 8 --passes $(BENCH_LOAD_PASSES)
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(RUN) python bench/load.py --seconds 6 --passes $(BENCH_LOAD_PASSES)
 
 bench: install ## Scaling of pages, API, plan tables and assessments, as ratios against a baseline in the same run
 	$(RUN) python bench/run.py

@@ -15,7 +15,7 @@ as readers without an account get pages, from the shared cache. For each page an
    package; 127.0.0.1 only, bounded in time) and reads the median, the 95th percentile and
    the requests per second;
 3. prints requests per second as a ratio to ``/health/`` (a minimal Django view, no query)
-   measured on the same server in the same run.
+   loaded for 2 s on the same server just before the page (the machine's speed drifts).
 
 In the first pass it also downloads the whole recommendations CSV (``/data/recommendations.csv``)
 while four other connections load the API, and checks that it is complete (every public
@@ -66,6 +66,7 @@ HOST = "127.0.0.1"
 REDIS_URL = "redis://127.0.0.1:6379/14"
 # Not a valid session: the reader is anonymous, but the page cache cannot know that.
 SESSION_COOKIE = "sessionid=bench-load"
+BASELINE_SECONDS = 2
 
 
 @dataclass
@@ -82,6 +83,9 @@ class Target:
     path: str
     queries: int | None = None
     measures: dict[str, Measure] = field(default_factory=dict)  # by pass
+    # The minimal view's requests/s measured just before this page, by pass: the machine's
+    # speed drifts (a shared virtual machine), so each page is compared with its neighbour.
+    baselines: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -331,8 +335,7 @@ def _cells(measure: Measure, minimal: float | None) -> list[str]:
 
 def table(found: list[Target], name: str) -> str:
     """One pass: each page's figures, requests per second as a ratio to the minimal view
-    measured on the same server."""
-    minimal = found[0].measures[name].rps
+    measured on the same server just before the page."""
     lines = [
         "| page | queries | p50 ms | p95 ms | requests/s | ÷ minimal view |",
         "|---|---|---|---|---|---|",
@@ -340,7 +343,7 @@ def table(found: list[Target], name: str) -> str:
     for t in found:
         measure = t.measures.get(name, Measure())
         queries = "" if t.queries is None else str(t.queries)
-        cells = [f"{t.name} `{t.path}`", queries, *_cells(measure, minimal)]
+        cells = [f"{t.name} `{t.path}`", queries, *_cells(measure, t.baselines.get(name))]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -350,8 +353,18 @@ def run_pass(
 ) -> tuple[str, list[int]]:
     """Serve as ``run`` says, load every page; in the first of ``passes`` also the full CSV."""
     server = start_server(args.port, args.workers, cache_seconds=run.cache_seconds)
+    minimal = found[0]
     try:
         for target in found:
+            if target is not minimal:
+                baseline = load(
+                    minimal,
+                    args.port,
+                    seconds=BASELINE_SECONDS,
+                    connections=args.connections,
+                    cookie=run.cookie,
+                )
+                target.baselines[run.name] = baseline.rps or 0.0
             measure = load(
                 target,
                 args.port,
@@ -360,6 +373,8 @@ def run_pass(
                 cookie=run.cookie,
             )
             target.measures[run.name] = measure
+            if target is minimal:
+                target.baselines[run.name] = measure.rps or 0.0
             print(
                 f"  {run.name} {target.name}: p95 {measure.p95_ms} ms, {measure.rps} requests/s",
                 flush=True,
