@@ -9,6 +9,7 @@ one file a language in ``stopwords/``.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import cache, lru_cache
 from pathlib import Path
@@ -39,9 +40,18 @@ def stop_words() -> frozenset[str]:
     return frozenset(found)
 
 
-@lru_cache(maxsize=2)
+# A Snowball stemmer keeps the word it works on in itself: one per thread, since the server's
+# threads stem at the same time (a shared one mixed two words' letters and failed).
+_per_thread = threading.local()
+
+
 def _stemmer(language: str) -> snowballstemmer.Stemmer:
-    return snowballstemmer.stemmer(language)
+    stemmers: dict[str, snowballstemmer.Stemmer] | None = getattr(_per_thread, "stemmers", None)
+    if stemmers is None:
+        stemmers = _per_thread.stemmers = {}
+    if language not in stemmers:
+        stemmers[language] = snowballstemmer.stemmer(language)
+    return stemmers[language]
 
 
 @lru_cache(maxsize=200_000)

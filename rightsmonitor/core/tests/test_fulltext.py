@@ -123,3 +123,24 @@ def test_russian_words_with_a_fleeting_vowel_are_found_by_their_other_forms(inde
 
     pieces = highlight("Предотвращение пыток", set(analyse("пытки")))
     assert [p for p, marked in pieces if marked] == ["пыток"]
+
+
+def test_threads_stemming_at_once_get_each_their_own_stems() -> None:
+    """The production server answers with threads; Snowball's stemmers hold their word, so a
+    shared one mixed words up (IndexError under load)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from rightsmonitor.core.fulltext.analysis import _stemmer
+
+    words_ = ["пытками", "обращениями", "организациями", "responsibilities", "torturing"] * 400
+
+    def stem_all(chunk: list[str]) -> list[str]:
+        # Not through stem()'s cache, which would answer most calls without a stemmer.
+        return [
+            _stemmer("russian" if word[0] > "z" else "english").stemWord(word) for word in chunk
+        ]
+
+    expected = stem_all(words_)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        for result in pool.map(stem_all, [words_] * 16):
+            assert result == expected
