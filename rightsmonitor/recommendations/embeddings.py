@@ -37,14 +37,19 @@ CACHE_SIZE = 20_000
 
 
 def vectors(texts: list[str]) -> list[Any]:
-    """Unit-length embeddings of ``texts``; each distinct text is encoded once per process."""
-    missing = list(dict.fromkeys(text for text in texts if text not in _vectors))
+    """Unit-length embeddings of ``texts``; each distinct text is encoded once per process.
+    The answer is read from a local copy: another server thread may empty the shared cache
+    meanwhile."""
+    known = {text: _vectors.get(text) for text in dict.fromkeys(texts)}
+    missing = [text for text, vector in known.items() if vector is None]
     if missing:
-        if len(_vectors) + len(missing) > CACHE_SIZE:
-            _vectors.clear()
         encoded = model().encode(missing, normalize_embeddings=True, show_progress_bar=False)
-        _vectors.update(zip(missing, encoded, strict=True))
-    return [_vectors[text] for text in texts]
+        fresh = dict(zip(missing, encoded, strict=True))
+        known.update(fresh)
+        if len(_vectors) + len(fresh) > CACHE_SIZE:
+            _vectors.clear()
+        _vectors.update(fresh)
+    return [known[text] for text in texts]
 
 
 def rank(text: str, candidates: Mapping[int, str], *, limit: int) -> list[tuple[int, float]]:
