@@ -84,6 +84,9 @@ def response_vary(client: Client, path: str) -> bool:
 @pytest.mark.usefixtures("long_plans")
 @pytest.mark.parametrize("wanted", ["number", "pk"])
 def test_section_chosen_by_number_or_id(client: Client, wanted: str) -> None:
+    # Sections of another plan first, so that no id of this plan's sections is also one of
+    # its numbers ("?section=3" means the section numbered 3 before the one with id 3).
+    build_plan(code="other", sections=3, actions_per_section=1)
     plan = build_plan(code="long", sections=3, actions_per_section=2)
     second = plan.sections.get(number="2")
     value = second.number if wanted == "number" else second.pk
