@@ -373,8 +373,11 @@ CACHES = {
 
 # Public pages and facet counts are kept in the default cache for anonymous readers until public
 # content changes (rightsmonitor/core/pagecache.py), at most this long; 0 turns that off. Saves in
-# these apps move the content's generation on.
-PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", 600)
+# these apps move the content's generation on. On by default only with a shared cache: with one
+# per process, a change made by the background worker or another server process would not be
+# seen by the others' caches.
+SHARED_CACHE = CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache"
+PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", 600 if SHARED_CACHE else 0)
 PUBLIC_CONTENT_APPS = frozenset(
     {
         "plans",
