@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.test import Client
 
 from rightsmonitor.accounts.models import User
@@ -28,6 +29,16 @@ def _english_and_no_throttling(settings):  # type: ignore[no-untyped-def]
     # No shared page cache either: a test's changes roll back without committing, so nothing
     # would tell the cache. core/tests/test_pagecache.py turns it on.
     settings.PUBLIC_CACHE_SECONDS = 0
+
+
+@pytest.fixture
+def page_cache_on(settings):  # type: ignore[no-untyped-def]
+    """The shared page cache as production has it (off in tests, see above), emptied around
+    the test."""
+    settings.PUBLIC_CACHE_SECONDS = 600
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -8,10 +8,12 @@ result to ``templates/portal/search/facets.html`` as ``FacetGroup``s.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.db import connection
 from django.http import QueryDict
 
 
@@ -83,3 +85,29 @@ class CountedPaginator(Paginator[Any]):
     @property
     def count(self) -> int:
         return self._count
+
+
+def many_to_many_counts(
+    facets: Iterable[tuple[str, Any, str]], *, ids: str, owner: str, filtered: bool
+) -> list[str]:
+    """One ``SELECT '<facet>', value, COUNT(*) ... GROUP BY value`` per many-to-many facet
+    (name, through model, value column), to be joined by ``UNION ALL``: over the rows whose
+    ``owner`` field is in the common table expression ``ids`` (a column ``id``), or over the
+    whole table when nothing is ``filtered``. Names come from the models only.
+
+    From the ids to each table's (owner, value) index: SQLite's planner, without statistics,
+    would rather read a whole table in value order, and CROSS JOIN keeps the order written
+    there (PostgreSQL has statistics, and no ON clause after CROSS JOIN)."""
+    quote = connection.ops.quote_name
+    join = f"{ids} CROSS JOIN" if connection.vendor == "sqlite" else f"{ids} JOIN"
+    parts = []
+    for name, model, column in facets:
+        table = quote(model._meta.db_table)
+        counted = f"t.{quote(column)}"
+        owned_by = f"t.{quote(model._meta.get_field(owner).column)}"
+        source = f"{join} {table} t ON {ids}.id = {owned_by}" if filtered else f"{table} t"
+        parts.append(
+            f"SELECT '{name}', CAST({counted} AS text), COUNT(*) FROM {source} "  # noqa: S608
+            f"GROUP BY {counted}"
+        )
+    return parts

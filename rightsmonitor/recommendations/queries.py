@@ -23,7 +23,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from rightsmonitor.core import pagecache
-from rightsmonitor.core.facets import Facet, FacetValue
+from rightsmonitor.core.facets import Facet, FacetValue, many_to_many_counts
 from rightsmonitor.core.fulltext import Query
 from rightsmonitor.plans.access import plans_for_user
 from rightsmonitor.plans.models import Action, Theme
@@ -423,8 +423,6 @@ def _many_counts(
     table expression that both databases materialise once, as it is read more than once (a
     subquery per count would run the filters, e.g. a word search, again for each).
     """
-    quote = connection.ops.quote_name
-    parts: list[str] = []
     params: list[Any] = []
     if filtered:
         ids_sql, ids_params = queryset.order_by().values("pk").query.sql_with_params()
@@ -432,20 +430,9 @@ def _many_counts(
         params += ids_params
     else:
         prefix = ""
-    # From the ids to each table's (recommendation, value) index. SQLite's planner, without
-    # statistics, would rather read a whole table in value order: CROSS JOIN keeps the order
-    # written there (PostgreSQL has statistics, and no ON clause after CROSS JOIN).
-    join_ids = "filtered_ids CROSS JOIN" if connection.vendor == "sqlite" else "filtered_ids JOIN"
-    for name, model, column in MANY_FACETS:
-        table = quote(model._meta.db_table)
-        counted = f"t.{quote(column)}"
-        owner = f"t.{quote(model._meta.get_field('recommendation').column)}"
-        source = f"{join_ids} {table} t ON filtered_ids.id = {owner}" if filtered else f"{table} t"
-        # Names from the models and compiled querysets only; the values are parameters.
-        parts.append(
-            f"SELECT '{name}', CAST({counted} AS text), COUNT(*) FROM {source} "  # noqa: S608
-            f"GROUP BY {counted}"
-        )
+    parts = many_to_many_counts(
+        MANY_FACETS, ids="filtered_ids", owner="recommendation", filtered=filtered
+    )
     if filtered:
         links_sql, links_params = (
             visible_links(user).order_by().values("recommendation_id").query.sql_with_params()

@@ -8,7 +8,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -30,16 +30,8 @@ from rightsmonitor.recommendations.importers.engine import save_records
 from rightsmonitor.recommendations.importers.records import Record
 from rightsmonitor.settings import cache_settings
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
 HIT, MISS = "hit", "miss"
-
-
-@pytest.fixture(autouse=True)
-def _page_cache_on(settings: Any) -> Iterator[None]:
-    settings.PUBLIC_CACHE_SECONDS = 600
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from rightsmonitor.core import pagecache
-from rightsmonitor.core.facets import Facet, FacetValue
+from rightsmonitor.core.facets import Facet, FacetValue, many_to_many_counts
 from rightsmonitor.core.fulltext import WORD, Query, highlight, matches
 from rightsmonitor.core.translation import fallback_order, translated_names
 from rightsmonitor.plans.models import Agency, Plan, Section, Theme
@@ -184,19 +184,7 @@ def count_values(
             f"SELECT '{name}', CAST({counted} AS text), COUNT(*) FROM {source} "  # noqa: S608
             f"WHERE {missing} GROUP BY {counted}"
         )
-    # From the hits to each table's (document, value) index. SQLite's planner, without
-    # statistics, would rather read a whole table in value order: CROSS JOIN keeps the order
-    # written there (PostgreSQL has statistics, and no ON clause after CROSS JOIN).
-    join_hits = "hits CROSS JOIN" if connection.vendor == "sqlite" else "hits JOIN"
-    for name, model, column in MANY_FACETS:
-        table = quote(model._meta.db_table)
-        counted = f"t.{quote(column)}"
-        owner = f"t.{quote(model._meta.get_field('searchdocument').column)}"
-        joined = f"{join_hits} {table} t ON hits.id = {owner}" if filtered else f"{table} t"
-        parts.append(
-            f"SELECT '{name}', CAST({counted} AS text), COUNT(*) FROM {joined} "  # noqa: S608
-            f"GROUP BY {counted}"
-        )
+    parts += many_to_many_counts(MANY_FACETS, ids="hits", owner="searchdocument", filtered=filtered)
     counts: dict[str, dict[str, int]] = {name: {} for name, *_rest in (*own, *MANY_FACETS)}
     with connection.cursor() as cursor:
         cursor.execute(prefix + " UNION ALL ".join(parts), params)

@@ -8,11 +8,7 @@ commits, as in production.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -25,17 +21,9 @@ from rightsmonitor.plans.tests.factories import build_plan
 from rightsmonitor.portal import search
 from rightsmonitor.portal.models import SearchDocument
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("page_cache_on")]
 URL = "/search/"
 Kind = SearchDocument.Kind
-
-
-@pytest.fixture(autouse=True)
-def _cache_on(settings: Any) -> Iterator[None]:
-    settings.PUBLIC_CACHE_SECONDS = 600
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

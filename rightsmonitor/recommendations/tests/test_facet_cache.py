@@ -8,11 +8,9 @@ production.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -32,16 +30,8 @@ from rightsmonitor.recommendations.tests.factories import (
 from rightsmonitor.reporting.actions import set_assessed_status
 from rightsmonitor.reporting.models import ImplementationStatus
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("page_cache_on")]
 SEARCH = reverse("recommendations:search")
-
-
-@pytest.fixture(autouse=True)
-def _cache_on(settings: Any) -> Iterator[None]:
-    settings.PUBLIC_CACHE_SECONDS = 600
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
