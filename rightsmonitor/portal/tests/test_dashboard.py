@@ -83,11 +83,13 @@ def test_figures_equal_counts_made_independently(client: Client) -> None:
     actions = list(plan.actions.select_related("monitoring", "section"))
 
     overall = Counter(status_of(action) for action in actions)
-    shares = {share.key: (share.count, share.share) for share in response.context["shares"]}
+    shares = {
+        share.key: (share.count, share.share) for share in response.context["figures"]["shares"]
+    }
     assert shares == {key: (overall[key], 100 * overall[key] / 6) for key in STATUSES}
-    assert response.context["total"] == 6
+    assert response.context["figures"]["total"] == 6
 
-    by_section = {row.label: row.counts for row in response.context["by_section"]}
+    by_section = {row.label: row.counts for row in response.context["figures"]["by_section"]}
     for section in plan.sections.all():
         expected = Counter(status_of(a) for a in actions if a.section_id == section.pk)
         assert by_section[f"{section.number}. {section.title}"] == {
@@ -99,11 +101,11 @@ def test_figures_equal_counts_made_independently(client: Client) -> None:
         lead = action.assignments.filter(role=ActionAgency.Role.LEAD).first()
         key = lead.agency.abbreviation if lead else "No lead agency"
         leads.setdefault(key, Counter())[status_of(action)] += 1
-    by_lead = {row.chart_label: row.counts for row in response.context["by_lead_agency"]}
+    by_lead = {row.chart_label: row.counts for row in response.context["figures"]["by_lead_agency"]}
     assert by_lead == {
         name: {key: counts[key] for key in STATUSES} for name, counts in leads.items()
     }
-    assert [row.chart_label for row in response.context["by_lead_agency"]] == [
+    assert [row.chart_label for row in response.context["figures"]["by_lead_agency"]] == [
         "MIA",
         "MJ",
         "No lead agency",
@@ -122,8 +124,8 @@ def test_empty_plan_shows_no_figures(client: Client) -> None:
     plan = build_plan(code="empty", sections=1, actions_per_section=0)
     response = client.get(url(plan))
     assert response.status_code == 200
-    assert response.context["total"] == 0
-    assert all(share.share == 0 for share in response.context["shares"])
+    assert response.context["figures"]["total"] == 0
+    assert all(share.share == 0 for share in response.context["figures"]["shares"])
     assert "No action is overdue." in response.content.decode()
 
 

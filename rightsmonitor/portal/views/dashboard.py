@@ -14,11 +14,10 @@ from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from rightsmonitor.core import pagecache
 from rightsmonitor.core.charts import Series, responsive_stacked_bars, series_for
 from rightsmonitor.plans.access import visible_plan_or_404
 from rightsmonitor.plans.models import Plan
@@ -116,22 +115,24 @@ def _figures(plan: Plan) -> dict[str, Any]:
 def plan_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     plan = visible_plan_or_404(request.user, code)
     today = timezone.localdate()
-    # Counting a plan of thousands of actions three ways and drawing it: once a generation of
-    # content and language, for every reader (core/pagecache.py).
-    figures = pagecache.cached(
-        f"dashboard-figures:{plan.pk}:{get_language()}", lambda: _figures(plan)
-    )
-    deadlines = dashboard.deadlines(plan, on=today)
+    # Counting a plan of thousands of actions three ways, drawing it and listing its deadlines:
+    # once a generation of content, language, day and page, for every reader, in the template's
+    # shared fragment (core/templatetags/fragments.py); these are computed only when it is made.
+    deadlines = SimpleLazyObject(lambda: dashboard.deadlines(plan, on=today))
     return render(
         request,
         "portal/dashboard.html",
         {
-            **figures,
+            "figures": SimpleLazyObject(lambda: _figures(plan)),
             "plan": plan,
             "as_of": today,
             "deadlines": deadlines,
-            "overdue": _deadline_pager(request, deadlines.overdue, "overdue_page", "overdue"),
-            "upcoming": _deadline_pager(request, deadlines.upcoming, "upcoming_page", "upcoming"),
+            "overdue": SimpleLazyObject(
+                lambda: _deadline_pager(request, deadlines.overdue, "overdue_page", "overdue")
+            ),
+            "upcoming": SimpleLazyObject(
+                lambda: _deadline_pager(request, deadlines.upcoming, "upcoming_page", "upcoming")
+            ),
             "upcoming_days": dashboard.UPCOMING_DAYS,
             "reports": dashboard.latest_reports(request.user, plan),
             "assessments": dashboard.latest_assessments(request.user, plan),

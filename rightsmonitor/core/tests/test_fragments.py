@@ -1,0 +1,79 @@
+"""Shared fragments: the parts of a page that are the same for every reader are made once per
+generation of content and language, for signed-in readers too, and made again after a change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.template import Context, Template, TemplateSyntaxError
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+
+from rightsmonitor.conftest import client_for
+from rightsmonitor.core import pagecache
+from rightsmonitor.plans import actions as plan_actions
+from rightsmonitor.plans.models import Plan
+from rightsmonitor.plans.tests.factories import build_plan
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
+
+FRAGMENT = Template(
+    '{% load fragments %}{% shared_fragment "numbers" key %}{{ made.pop }}{% endshared_fragment %}'
+)
+
+
+def render(key: Any, made: list[str]) -> str:
+    return FRAGMENT.render(Context({"key": key, "made": made}))
+
+
+def test_a_fragment_is_made_once_for_its_values_and_language() -> None:
+    made = ["third", "second", "first"]
+    assert render(1, made) == "first"
+    assert render(1, made) == "first"
+    assert render(2, made) == "second"
+    with translation.override("ru"):
+        assert render(1, made) == "third"
+    assert made == []
+
+
+def test_a_change_of_content_makes_it_again(django_capture_on_commit_callbacks: Any) -> None:
+    made = ["second", "first"]
+    assert render(1, made) == "first"
+    with django_capture_on_commit_callbacks(execute=True):
+        pagecache.content_changed()
+    assert render(1, made) == "second"
+
+
+def test_what_it_holds_is_escaped_once() -> None:
+    template = Template(
+        "{% load fragments %}{% shared_fragment 'text' %}{{ text }}{% endshared_fragment %}"
+    )
+    for _ in range(2):
+        assert template.render(Context({"text": "<b>&</b>"})) == "&lt;b&gt;&amp;&lt;/b&gt;"
+
+
+def test_a_fragment_needs_a_name() -> None:
+    with pytest.raises(TemplateSyntaxError):
+        Template("{% load fragments %}{% shared_fragment %}{% endshared_fragment %}")
+
+
+def figures(response: Any) -> str:
+    html = response.content.decode()
+    return html[html.index('id="by-status"') : html.index('id="overdue"')]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_signed_in_readers_dashboard_counts_once_a_generation(coordinator: Any) -> None:
+    plan: Plan = build_plan(code="kz", sections=3)
+    staff = client_for(coordinator)
+    first = staff.get("/plans/kz/dashboard/")
+    with CaptureQueriesContext(connection) as fresh:
+        again = staff.get("/plans/kz/dashboard/")
+    assert figures(again) == figures(first)
+    # The figures are not counted again (the sessions and the deadlines are read as before).
+    assert not [q for q in fresh.captured_queries if "GROUP BY" in q["sql"]]
+    section = plan.sections.get(number="2")
+    plan_actions.update_section(section, {"title_en": "Section renamed"}, by=coordinator)
+    assert "Section renamed" in staff.get("/plans/kz/dashboard/").content.decode()
