@@ -77,3 +77,20 @@ def test_a_signed_in_readers_dashboard_counts_once_a_generation(coordinator: Any
     section = plan.sections.get(number="2")
     plan_actions.update_section(section, {"title_en": "Section renamed"}, by=coordinator)
     assert "Section renamed" in staff.get("/plans/kz/dashboard/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_plans_actions_are_shared_but_what_a_reader_may_do_is_not(
+    coordinator: Any, ngo_member: Any
+) -> None:
+    plan: Plan = build_plan(code="kz")
+    staff, member = client_for(coordinator), client_for(ngo_member)
+    assert "Edit plan" in staff.get("/plans/kz/").content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        page = member.get("/plans/kz/").content.decode()
+    assert "Edit plan" not in page
+    assert 'id="section-' in page  # the listing, from the fragment the coordinator's read made
+    assert not [q for q in queries.captured_queries if "plans_actionagency" in q["sql"]]
+    action = plan.actions.get(number="1.2")
+    plan_actions.update_action(action, {"title_en": "Ratify the protocol"}, by=coordinator)
+    assert "Ratify the protocol" in member.get("/plans/kz/").content.decode()

@@ -191,7 +191,8 @@ def test_plan_page_query_count_does_not_grow_with_monitoring(
     # this long shows one section at a time (test_long_pages.py): the first, of 30 actions.
     with django_assert_max_num_queries(0):
         loaded = [
-            getattr(action, "monitoring", None) for action in response.context["page"].object_list
+            getattr(action, "monitoring", None)
+            for action in response.context["listing"]["page"].object_list
         ]
     assert len(loaded) == 30
     assert sum(1 for monitoring in loaded if monitoring and not monitoring.on_monitoring) == 10

@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import SimpleLazyObject
 
 from rightsmonitor.plans.access import (
     actions_for_user,
@@ -77,28 +78,38 @@ def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
         )
         patch_vary_headers(response, ["HX-Request"])
         return response
-    # Each section with its action count, by assessed status: one grouped query.
-    sections = dashboard.sections_by_status(plan)
-    action_count = sum(section.action_count for section in sections)  # type: ignore[attr-defined]
     context: dict[str, Any] = {
         "plan": plan,
         "amendments": plan.amendments.select_related("instrument"),
         "can_edit": can_edit_plan(request.user, plan),
-        "action_count": action_count,
+        # The same for every reader: read only when the template's shared fragment that shows
+        # it is not in the cache (core/templatetags/fragments.py).
+        "listing": SimpleLazyObject(lambda: _plan_listing(request, plan, wanted)),
     }
-    if action_count <= LARGE_PLAN_ACTIONS:
-        # Every action, with its monitoring row (a join, not a query per action).
-        context["sections"] = plan.sections.order_by("order", "pk").with_actions(
-            with_monitoring(Action.objects.with_related())
-        )
-    else:
-        chosen = _chosen_section(sections, wanted)
-        context["sections"] = sections
-        context["chosen"] = chosen
-        context["page"] = _section_page(request, plan, chosen) if chosen is not None else None
     response = render(request, "portal/plan_detail.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _plan_listing(request: HttpRequest, plan: Plan, wanted: str) -> dict[str, Any]:
+    """The plan's sections with their actions; for a long plan, the sections with their
+    counts, the one ``wanted`` (``chosen``) and the ``page`` of its actions asked for."""
+    # Each section with its action count, by assessed status: one grouped query.
+    sections = dashboard.sections_by_status(plan)
+    action_count = sum(section.action_count for section in sections)  # type: ignore[attr-defined]
+    if action_count <= LARGE_PLAN_ACTIONS:
+        # Every action, with its monitoring row (a join, not a query per action).
+        everything = plan.sections.order_by("order", "pk").with_actions(
+            with_monitoring(Action.objects.with_related())
+        )
+        return {"sections": everything, "action_count": action_count}
+    chosen = _chosen_section(sections, wanted)
+    return {
+        "sections": sections,
+        "action_count": action_count,
+        "chosen": chosen,
+        "page": _section_page(request, plan, chosen) if chosen is not None else None,
+    }
 
 
 def _section_page(request: HttpRequest, plan: Plan, section: Section) -> Page[Action]:
