@@ -32,7 +32,9 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers, set_response_etag
@@ -106,6 +108,18 @@ def cached(key: str, compute: Callable[[], Result], *, seconds: int | None = Non
     finally:
         cache.delete(making)
     return value
+
+
+def cached_rows(queryset: QuerySet[Any]) -> list[Any]:
+    """The rows of ``queryset`` (ids or values: rows that pickle small), read once per
+    generation of content for the same query, e.g. a page of a filtered list sorted by date,
+    which sorts the whole filtered set. The key is the query as the database reads it, so it
+    holds whatever the query depends on, who may see what included."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # a query that cannot match: nothing to read
+        return []
+    return cached(f"rows:{sql}:{params!r}", lambda: list(queryset))
 
 
 def _wait_for(key: str) -> Any:

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from rightsmonitor.core import pagecache
 from rightsmonitor.core.facets import (
     Chosen,
     CountedPaginator,
@@ -299,8 +300,10 @@ def search(request: HttpRequest) -> HttpResponse:
         newest_first(found).values_list("pk", flat=True), PAGE_SIZE, count=_total(counted)
     )
     ids_page = paginator.get_page(request.GET.get("page"))
-    by_pk = Recommendation.objects.for_results().in_bulk(ids_page.object_list)
-    shown = [by_pk[pk] for pk in ids_page.object_list if pk in by_pk]
+    # Sorting the filtered set by date: once a generation of content for the same page.
+    ids = pagecache.cached_rows(ids_page.object_list)
+    by_pk = Recommendation.objects.for_results().order_by().in_bulk(ids)
+    shown = [by_pk[pk] for pk in ids if pk in by_pk]
     page = Page(shown, ids_page.number, paginator)
     stems = Query.parse(request.GET.get("q", "")).highlight_stems()
     chosen = _chosen(request.GET, selected)

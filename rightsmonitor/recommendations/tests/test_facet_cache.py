@@ -110,3 +110,29 @@ def test_the_whole_index_is_counted_once_for_every_reader_until_an_import(
 def response_facets(response: Any) -> Any:
     assert response.status_code == 200
     return response.context["facets"]
+
+
+def sorted_ids(client: Client, **params: str) -> tuple[list[int], int]:
+    """The ids of the page of results, and how many queries sorted the filtered set by date."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(SEARCH, params)
+    assert response.status_code == 200
+    sorts = sum(
+        'ORDER BY "recommendations_recommendation"."document_date" DESC' in q["sql"]
+        for q in queries
+    )
+    return [result.recommendation.pk for result in response.context["results"]], sorts
+
+
+def test_a_page_of_results_is_sorted_once_a_generation(
+    world: RecommendationWorld, coordinator: User
+) -> None:
+    staff = client_for(coordinator)
+    first, sorts = sorted_ids(staff, mechanism="upr")
+    assert sorts == 1
+    assert sorted_ids(staff, mechanism="upr") == (first, 0)
+    assert sorted_ids(staff, mechanism="upr", page="1")[1] == 0  # the same query
+    make_recommendations(2, body="UPR", mechanism="upr")  # an import commits
+    again, sorts = sorted_ids(staff, mechanism="upr")
+    assert sorts == 1
+    assert len(again) == len(first) + 2
