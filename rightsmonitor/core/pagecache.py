@@ -38,6 +38,7 @@ from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers, set_response_etag
+from simple_history.models import HistoricalChanges
 
 GENERATION_KEY = "content:generation"
 GZIP_FROM_BYTES = 1024
@@ -142,6 +143,10 @@ def _digest(text: str) -> str:
 
 def _on_change(sender: Any, **kwargs: Any) -> None:
     if sender._meta.app_label not in settings.PUBLIC_CONTENT_APPS:
+        return
+    if issubclass(sender, HistoricalChanges):
+        # An audit row mirrors the save of its model, which says itself whether it changed
+        # content: a sign-in's ``last_login`` writes one too, and must not empty the cache.
         return
     update_fields = kwargs.get("update_fields")
     if update_fields and set(update_fields) <= {"last_login"}:
@@ -283,11 +288,16 @@ class ContentChangeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
+            return self.get_response(request)
+        signed_in_before = _signed_in(request)
         response = self.get_response(request)
-        if (
-            request.method not in ("GET", "HEAD", "OPTIONS", "TRACE")
-            and response.status_code < 400
-            and getattr(getattr(request, "user", None), "is_authenticated", False)
-        ):
+        # Signed in before and after: signing in and out changes no content, and a sign-in
+        # must not empty the cache for everyone.
+        if response.status_code < 400 and signed_in_before and _signed_in(request):
             _move_on()  # the view's transactions are over: committed, or the status says so
         return response
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    return bool(getattr(getattr(request, "user", None), "is_authenticated", False))

@@ -40,3 +40,10 @@ def is_focal_point(user: Any) -> bool:
 def is_civil_society(user: Any) -> bool:
     """A member of a civil society organisation (approved or not: ``participation.access``)."""
     return bool(_active(user) and user.role == CIVIL_SOCIETY)
+
+
+def audience(user: Any) -> str:
+    """Which content a reader's pages show: staff see draft plans and their links, everyone
+    else (the public, focal points, civil society) the same public content. Content shared
+    between readers (``{% shared_fragment %}``) is filed under it."""
+    return "staff" if is_staff_role(user) else "public"

@@ -19,3 +19,8 @@ def is_focal_point(user: Any) -> bool:
 @register.filter
 def is_administrator(user: Any) -> bool:
     return roles.is_administrator(user)
+
+
+@register.filter
+def audience(user: Any) -> str:
+    return roles.audience(user)

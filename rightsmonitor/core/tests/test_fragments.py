@@ -94,3 +94,17 @@ def test_a_plans_actions_are_shared_but_what_a_reader_may_do_is_not(
     action = plan.actions.get(number="1.2")
     plan_actions.update_action(action, {"title_en": "Ratify the protocol"}, by=coordinator)
     assert "Ratify the protocol" in member.get("/plans/kz/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_and_everyone_else_have_fragments_of_their_own(
+    coordinator: Any, ngo_member: Any
+) -> None:
+    build_plan(code="public-plan", title_en="Plan in force", sections=1)
+    build_plan(code="draft-plan", title_en="Plan in draft", status=Plan.Status.DRAFT, sections=1)
+    for path in ("/", "/plans/"):
+        assert "Plan in draft" in client_for(coordinator).get(path).content.decode()
+        for reader in (client_for(ngo_member), client_for(None)):
+            page = reader.get(path).content.decode()
+            assert "Plan in force" in page
+            assert "Plan in draft" not in page

@@ -167,6 +167,20 @@ def test_a_successful_unsafe_request_by_a_user_moves_the_generation_on(
     assert pagecache.generation() == before + 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_signing_in_and_out_leaves_the_cache_alone(
+    client: Client, ngo_member: Any, password: str
+) -> None:
+    before = pagecache.generation()
+    signed_in = client.post(
+        "/accounts/login/", {"username": ngo_member.email, "password": password}
+    )
+    assert signed_in.status_code == 302
+    assert client.get("/accounts/profile/").status_code == 200
+    assert client.post("/accounts/logout/").status_code == 302
+    assert pagecache.generation() == before
+
+
 def test_an_emptied_cache_starts_a_generation_never_used_before() -> None:
     first = pagecache.generation()
     pagecache.content_changed()
