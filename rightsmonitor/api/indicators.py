@@ -22,6 +22,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 
 from rightsmonitor.api.fields import TranslatedTextField
+from rightsmonitor.api.pagination import SharedListPages
 from rightsmonitor.indicators.access import indicators_for_user, observations_for_user
 from rightsmonitor.indicators.breakdowns import parse_breakdown_key
 from rightsmonitor.indicators.models import (
@@ -317,7 +318,7 @@ class ObservationSerializer(serializers.ModelSerializer[Observation]):
 
 
 @extend_schema(tags=["indicators"])
-class IndicatorViewSet(viewsets.ReadOnlyModelViewSet[Indicator]):
+class IndicatorViewSet(SharedListPages, viewsets.ReadOnlyModelViewSet[Indicator]):
     """Human rights indicators (OHCHR framework) with their metadata, dimensions, SDG
     indicators, linked plan actions, baseline and target. Public ones for everyone; an
     agency's focal point also sees the agency's, coordinators all."""
@@ -347,7 +348,7 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet[Indicator]):
 
 
 @extend_schema(tags=["indicators"])
-class ObservationViewSet(viewsets.ReadOnlyModelViewSet[Observation]):
+class ObservationViewSet(SharedListPages, viewsets.ReadOnlyModelViewSet[Observation]):
     """Observations: one value per indicator, period, area and breakdown. The public sees
     published values of public indicators; an agency's focal point also its indicators'
     values in every state; coordinators all. Besides the filters below, a parameter per

@@ -1,4 +1,5 @@
-"""The API's pages: limit and offset, with the total counted once per generation of content.
+"""The API's pages: limit and offset, with the total counted once per generation of content,
+and the items of a page of public content serialized once per generation (``SharedListPages``).
 
 Counting every row a filter keeps (2,000,000 observations) cost more than the page itself, and
 the total changes only when content does; ``core.pagecache`` keeps it until then. The key is the
@@ -12,9 +13,13 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db.models import QuerySet
+from django.utils.translation import get_language
 from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from rightsmonitor.core import pagecache
+from rightsmonitor.core.roles import audience
 
 
 class CountedOncePagination(LimitOffsetPagination):
@@ -27,3 +32,63 @@ class CountedOncePagination(LimitOffsetPagination):
             return 0
         key = f"api-count:{queryset.db}:{sql}:{params!r}"
         return pagecache.cached(key, lambda: super(CountedOncePagination, self).get_count(queryset))
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any] | Sequence[Any], request: Request, view: Any = None
+    ) -> Any:
+        """As ``LimitOffsetPagination`` does, but the page is returned unread (a sliced query):
+        ``SharedListPages`` may find its items serialized in the cache, by the query's SQL."""
+        self.request = request
+        self.limit = self.get_limit(request)
+        if self.limit is None:
+            return None
+        self.count = self.get_count(queryset)
+        self.offset = self.get_offset(request)
+        if self.count > self.limit and self.template is not None:
+            self.display_page_controls = True
+        if self.count == 0 or self.offset > self.count:
+            return []
+        return queryset[self.offset : self.offset + self.limit]
+
+
+class SharedListPages:
+    """For read-only viewsets of public content whose items depend on nothing but the query
+    and the reader's audience (staff see drafts and their links; ``core.roles.audience``): a
+    page's items are serialized once per generation of content, for every reader of that
+    audience, signed in or with a token. The key holds the page's SQL (the filters, the order,
+    the page, and whatever the query itself keeps from the reader), the audience, the address
+    the links are written with, the API version and the language."""
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        view: Any = self
+        queryset = view.filter_queryset(view.get_queryset())
+        page = view.paginate_queryset(queryset)
+        if page is None:
+            return Response(self.page_data(queryset))
+        return view.get_paginated_response(self._shared_page_data(request, page))
+
+    def page_data(self, rows: Any) -> Any:
+        """The serialized items of ``rows`` (a viewset adding to them overrides this)."""
+        view: Any = self
+        return view.get_serializer(rows, many=True).data
+
+    def _shared_page_data(self, request: Request, page: Any) -> Any:
+        if not isinstance(page, QuerySet):
+            return self.page_data(page)
+        try:
+            sql, params = page.query.sql_with_params()
+        except EmptyResultSet:
+            return self.page_data([])
+        key = repr(
+            (
+                "api-page",
+                type(self).__name__,
+                request.version,
+                audience(request.user),
+                request.build_absolute_uri("/"),
+                get_language(),
+                sql,
+                params,
+            )
+        )
+        return pagecache.cached(key, lambda: self.page_data(page))

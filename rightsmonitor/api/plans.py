@@ -16,6 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
 from rightsmonitor.api.fields import TranslatedTextField
+from rightsmonitor.api.pagination import SharedListPages
 from rightsmonitor.plans.access import actions_for_user, plans_for_user
 from rightsmonitor.plans.filters import ActionFilter, AgencyFilter, PlanFilter
 from rightsmonitor.plans.models import (
@@ -178,7 +179,7 @@ class PlanSerializer(serializers.ModelSerializer[Plan]):
 # Views ----------------------------------------------------------------------------------------
 
 
-class PlanViewSet(viewsets.ReadOnlyModelViewSet[Plan]):
+class PlanViewSet(SharedListPages, viewsets.ReadOnlyModelViewSet[Plan]):
     """Plans in force, completed or superseded; drafts only for coordinators."""
 
     serializer_class = PlanSerializer
@@ -196,7 +197,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet[Plan]):
         )
 
 
-class SectionViewSet(viewsets.ReadOnlyModelViewSet[Section]):
+class SectionViewSet(SharedListPages, viewsets.ReadOnlyModelViewSet[Section]):
     serializer_class = SectionSerializer
     filterset_class = SectionFilter
 
@@ -208,7 +209,7 @@ class SectionViewSet(viewsets.ReadOnlyModelViewSet[Section]):
         )
 
 
-class ActionViewSet(viewsets.ReadOnlyModelViewSet[Action]):
+class ActionViewSet(SharedListPages, viewsets.ReadOnlyModelViewSet[Action]):
     serializer_class = ActionSerializer
     filterset_class = ActionFilter
 
@@ -220,7 +221,7 @@ class ActionViewSet(viewsets.ReadOnlyModelViewSet[Action]):
         )
 
 
-class AgencyViewSet(viewsets.ReadOnlyModelViewSet[Agency]):
+class AgencyViewSet(SharedListPages, viewsets.ReadOnlyModelViewSet[Agency]):
     serializer_class = AgencySerializer
     filterset_class = AgencyFilter
     lookup_field = "abbreviation"
@@ -228,7 +229,7 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet[Agency]):
     queryset = Agency.objects.select_related("parent").order_by("abbreviation")
 
 
-class InstrumentViewSet(viewsets.ReadOnlyModelViewSet[Instrument]):
+class InstrumentViewSet(SharedListPages, viewsets.ReadOnlyModelViewSet[Instrument]):
     serializer_class = InstrumentSerializer
     queryset = Instrument.objects.order_by("-date", "number")
     filterset_fields = ["country", "kind"]

@@ -15,7 +15,6 @@ of ``recommendations.status.linked_statuses``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +36,7 @@ from rest_framework.response import Response
 
 from rightsmonitor.api.errors import FIELD_ERRORS, FORBIDDEN, NOT_FOUND, domain_errors
 from rightsmonitor.api.fields import TranslatedTextField
+from rightsmonitor.api.pagination import SharedListPages
 from rightsmonitor.core.translation import iter_translations
 from rightsmonitor.plans.models import Action, Plan, Theme
 from rightsmonitor.recommendations import access, actions, suggestions
@@ -334,7 +334,7 @@ ACTION_ID = OpenApiParameter(
 
 
 @extend_schema(tags=["recommendations"])
-class RecommendationViewSet(viewsets.ReadOnlyModelViewSet[Recommendation]):
+class RecommendationViewSet(SharedListPages, viewsets.ReadOnlyModelViewSet[Recommendation]):
     """Recommendations of the UN human rights mechanisms and other bodies, with their
     themes, affected persons, SDG targets, countries concerned, derived implementation
     status and the links to the actions of the plans you may see. Public."""
@@ -355,23 +355,17 @@ class RecommendationViewSet(viewsets.ReadOnlyModelViewSet[Recommendation]):
             .order_by("-document_date", "symbol", "paragraph", "pk")
         )
 
-    def _data(self, rows: Sequence[Recommendation]) -> Any:
+    def page_data(self, rows: Any) -> Any:
         """The rows, with the derived status of all of them computed at once."""
+        rows = list(rows)
         context = {
             **self.get_serializer_context(),
             "statuses": linked_statuses([row.pk for row in rows], user=self.request.user),
         }
         return RecommendationSerializer(rows, many=True, context=context).data
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        if page is None:
-            return Response(self._data(list(queryset)))
-        return self.get_paginated_response(self._data(page))
-
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return Response(self._data([self.get_object()])[0])
+        return Response(self.page_data([self.get_object()])[0])
 
     # Links ------------------------------------------------------------------------------------
 

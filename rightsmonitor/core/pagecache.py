@@ -26,7 +26,7 @@ import gzip
 import hashlib
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -111,11 +111,13 @@ def cached(key: str, compute: Callable[[], Result], *, seconds: int | None = Non
     return value
 
 
-def cached_rows(queryset: QuerySet[Any]) -> list[Any]:
+def cached_rows(queryset: Iterable[Any]) -> list[Any]:
     """The rows of ``queryset`` (ids or values: rows that pickle small), read once per
     generation of content for the same query, e.g. a page of a filtered list sorted by date,
     which sorts the whole filtered set. The key is the query as the database reads it, so it
     holds whatever the query depends on, who may see what included."""
+    if not isinstance(queryset, QuerySet):
+        return list(queryset)
     try:
         sql, params = queryset.query.sql_with_params()
     except EmptyResultSet:  # a query that cannot match: nothing to read

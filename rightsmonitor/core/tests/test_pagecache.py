@@ -312,3 +312,43 @@ def test_the_api_counts_a_list_once_a_generation(plan: Plan, coordinator: Any) -
     section = plan.sections.first()
     plan_actions.create_action(section, by=coordinator, number="1.9", title_en="New")
     assert count_and_queries()[0] == 7
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_api_serializes_a_page_once_a_generation_for_each_audience(
+    plan: Plan, coordinator: Any, ngo_member: Any, settings: Any
+) -> None:
+    """A page of public content is the same for every reader of an audience: serialized once,
+    then again after a change; staff, who see drafts, have pages of their own."""
+    build_plan(code="draft", status=Plan.Status.DRAFT, sections=1, actions_per_section=1)
+    _token, secret = issue_token(coordinator, name="script", scopes=["read"], by=coordinator)
+    staff = Client(headers={"Authorization": f"Bearer {secret}"})
+    member = client_for(ngo_member)
+
+    def read(client: Client, path: str = "/api/v1/actions/?limit=4") -> tuple[list[str], int]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        assert response.status_code == 200
+        rows = sum(
+            'FROM "plans_action"' in q["sql"] and "COUNT(" not in q["sql"]
+            for q in captured.captured_queries
+        )
+        return [item["plan"] for item in response.json()["results"]], rows
+
+    staff_plans, rows = read(staff, "/api/v1/actions/?limit=10")
+    assert "draft" in staff_plans and rows == 1
+    public_plans, rows = read(member, "/api/v1/actions/?limit=10")
+    assert "draft" not in public_plans and rows == 1
+    assert read(member, "/api/v1/actions/?limit=10") == (public_plans, 0)
+    assert read(client_for(None), "/api/v1/actions/?limit=10")[0] == public_plans
+    # Links are written with the address the reader asked.
+    settings.ALLOWED_HOSTS = ["testserver", "rights.example.org"]
+    other_host = member.get("/api/v1/actions/?limit=1", HTTP_HOST="rights.example.org").json()
+    assert other_host["results"][0]["url"].startswith("http://rights.example.org/")
+
+    action = plan.actions.get(number="1.1")
+    plan_actions.update_action(action, {"title_en": "Ratify the protocol"}, by=coordinator)
+    titles = [
+        item["title"]["en"] for item in member.get("/api/v1/actions/?limit=10").json()["results"]
+    ]
+    assert "Ratify the protocol" in titles
