@@ -26,6 +26,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryD
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -279,19 +280,11 @@ def _total(counted: Sequence[Facet]) -> int:
     return sum(value.count for facet in counted if facet.name == "status" for value in facet.values)
 
 
-@require_safe
-def search(request: HttpRequest) -> HttpResponse:
-    """Recommendations by words and facets; every choice is in the address, to share."""
-    if has_blank_values(request.GET):
-        query = without_blanks(request.GET)
-        return redirect(f"{reverse('recommendations:search')}{'?' if query else ''}{query}")
-    selected = selected_facets(request.GET)
-    filterset = RecommendationFilter(
-        filter_data(request.GET),
-        queryset=access.recommendations_for_user(request.user),
-        request=request,
-    )
-    found = filterset.qs
+def _listing(
+    request: HttpRequest, found: QuerySet[Recommendation], selected: dict[str, Sequence[str]]
+) -> dict[str, Any]:
+    """The page of results of the filtered recommendations ``found``, the facets and what
+    else the search page shows about them."""
     counted = cached_facets(found, selected, user=request.user)
     # The page's ids first, then their rows: sorting a large filtered set by date then moves
     # the sort's columns only, not every row's text. What a result shows: its body and themes
@@ -304,20 +297,37 @@ def search(request: HttpRequest) -> HttpResponse:
     ids = pagecache.cached_rows(ids_page.object_list)
     by_pk = Recommendation.objects.for_results().order_by().in_bulk(ids)
     shown = [by_pk[pk] for pk in ids if pk in by_pk]
-    page = Page(shown, ids_page.number, paginator)
     stems = Query.parse(request.GET.get("q", "")).highlight_stems()
-    chosen = _chosen(request.GET, selected)
     export_query = _export_query(request.GET)
-    context = {
-        "filter": filterset,
-        "page": page,
+    return {
+        "page": Page(shown, ids_page.number, paginator),
         "results": _results(request.user, shown, stems),
         "facets": _facet_groups(counted, selected),
-        "chosen": chosen,
+        "chosen": _chosen(request.GET, selected),
         "exports": [
             (label, reverse("recommendations:followup", args=[fmt]) + export_query)
             for fmt, label in (("xlsx", _("Excel (XLSX)")), ("docx", _("Word (DOCX)")))
         ],
+    }
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    """Recommendations by words and facets; every choice is in the address, to share."""
+    if has_blank_values(request.GET):
+        query = without_blanks(request.GET)
+        return redirect(f"{reverse('recommendations:search')}{'?' if query else ''}{query}")
+    selected = selected_facets(request.GET)
+    filterset = RecommendationFilter(
+        filter_data(request.GET),
+        queryset=access.recommendations_for_user(request.user),
+        request=request,
+    )
+    context = {
+        "filter": filterset,
+        # The results and the facets: the same for every reader of an audience, read only when
+        # the template's shared fragment that shows them is not in the cache.
+        "listing": SimpleLazyObject(lambda: _listing(request, filterset.qs, selected)),
         "can_manage": access.can_manage(request.user),
     }
     return render(request, "recommendations/search.html", context)

@@ -189,7 +189,7 @@ def test_recommendation_search_filters_give_the_pages_rows(
     client: Client, world: dict[str, Any]
 ) -> None:
     for query in ({"body": "CAT,CCPR"}, {"q": "torture"}, {"linked": "true"}, {"mechanism": "upr"}):
-        page = client.get("/recommendations/", query).context["page"]
+        page = client.get("/recommendations/", query).context["listing"]["page"]
         shown = [str(recommendation.pk) for recommendation in page.object_list]
         assert [row["id"] for row in download(client, "recommendations", **query)] == shown
     links = download(client, "recommendation-links", body="UPR")

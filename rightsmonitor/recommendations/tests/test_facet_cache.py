@@ -51,10 +51,10 @@ def read(client: Client, **params: str) -> tuple[dict[str, dict[str, int]], int,
     assert response.status_code == 200
     counts = {
         group.name: {value.value: value.count for value in group.values}
-        for group in response.context["facets"]
+        for group in response.context["listing"]["facets"]
     }
     statements = sum("UNION ALL" in query["sql"] for query in queries)
-    return counts, response.context["page"].paginator.count, statements
+    return counts, response.context["listing"]["page"].paginator.count, statements
 
 
 def test_counts_are_cached_per_audience_and_exact_after_a_change(
@@ -109,7 +109,7 @@ def test_the_whole_index_is_counted_once_for_every_reader_until_an_import(
 
 def response_facets(response: Any) -> Any:
     assert response.status_code == 200
-    return response.context["facets"]
+    return response.context["listing"]["facets"]
 
 
 def sorted_ids(client: Client, **params: str) -> tuple[list[int], int]:
@@ -121,7 +121,7 @@ def sorted_ids(client: Client, **params: str) -> tuple[list[int], int]:
         'ORDER BY "recommendations_recommendation"."document_date" DESC' in q["sql"]
         for q in queries
     )
-    return [result.recommendation.pk for result in response.context["results"]], sorts
+    return [result.recommendation.pk for result in response.context["listing"]["results"]], sorts
 
 
 def test_a_page_of_results_is_sorted_once_a_generation(
