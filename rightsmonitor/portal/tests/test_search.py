@@ -159,11 +159,11 @@ def _build_world() -> World:
 def found(client: Client, **params: object) -> list[tuple[str, int]]:
     response = client.get(URL, params)
     assert response.status_code == 200
-    return [(r.document.kind, r.document.object_id) for r in response.context["results"]]
+    return [(r.document.kind, r.document.object_id) for r in response.context["listing"]["results"]]
 
 
 def facet(response, name: str) -> dict[str, int]:  # type: ignore[no-untyped-def]
-    groups = {group.name: group for group in response.context["facets"]}
+    groups = {group.name: group for group in response.context["listing"]["facets"]}
     return {value.value: value.count for value in groups[name].values} if name in groups else {}
 
 
@@ -215,7 +215,7 @@ def test_best_matches_come_first_when_words_are_searched(
     assert len(results) > 2
     assert results[0] == (Kind.ACTION, world.journalists.pk)
     response = client.get(URL, {"q": "torture"})
-    ranks = [r.document.search_rank for r in response.context["results"]]
+    ranks = [r.document.search_rank for r in response.context["listing"]["results"]]
     assert ranks == sorted(ranks, reverse=True)
 
 
@@ -225,7 +225,7 @@ def test_kazakh_and_russian_texts_are_found_from_any_interface_language(
     assert (Kind.ACTION, world.prevent.pk) in found(client, q="азаптауды")
     response = client.get("/ru/search/", {"q": "азаптауды"})
     assert response.status_code == 200
-    (result,) = response.context["results"]
+    (result,) = response.context["listing"]["results"]
     # Shown in the reader's language, the searched word marked where it occurs.
     assert result.document.title.startswith("Предотвращать")
     kazakh = client.get("/kk/search/", {"q": "азаптауды"}).content.decode()
@@ -276,7 +276,9 @@ def test_facets_count_and_filter(world: World, client: Client) -> None:
     assert facet(response, "plan") == {"kz-hr": 1}
     assert facet(response, "status")[ImplementationStatus.COMPLETED] == 1
     assert facet(response, "mechanism") == {"treaty_body": 1}
-    assert "section" not in {g.name for g in response.context["facets"]}  # only within a plan
+    assert "section" not in {
+        g.name for g in response.context["listing"]["facets"]
+    }  # only within a plan
 
     for params, expected in [
         ({"kind": Kind.INDICATOR}, [(Kind.INDICATOR, world.indicator.pk)]),
@@ -311,11 +313,11 @@ def test_a_shared_address_gives_the_same_page(world: World, client: Client) -> N
     shared = response.url
     assert parse_qs(urlsplit(shared).query) == {"q": ["torture"], "kind": [Kind.ACTION]}
     again = client.get(shared)
-    assert [r.document.object_id for r in again.context["results"]] == [world.prevent.pk]
+    assert [r.document.object_id for r in again.context["listing"]["results"]] == [world.prevent.pk]
     html = again.content.decode()
     assert 'name="kind" value="action" id="facet-kind-1" checked' in html
     assert 'value="torture"' in html
-    chosen = {item.value: item.remove_query for item in again.context["chosen"]}
+    chosen = {item.value: item.remove_query for item in again.context["listing"]["chosen"]}
     assert chosen == {"torture": "kind=action", "Plan action": "q=torture"}
     assert client.get(URL, {"year": "soon"}).context["filter"].form.errors
 
@@ -389,5 +391,7 @@ def test_the_rebuild_command_writes_only_what_changed(world: World) -> None:
 def test_an_empty_search_page_shows_everything_public(world: World, client: Client) -> None:
     response = client.get(URL)
     assert response.status_code == 200
-    assert response.context["page"].paginator.count == SearchDocument.objects.count() == 9
+    assert (
+        response.context["listing"]["page"].paginator.count == SearchDocument.objects.count() == 9
+    )
     assert b'role="status"' in response.content

@@ -42,9 +42,9 @@ def kinds(client: Client, **params: str) -> tuple[dict[str, int], int, list[str]
     with CaptureQueriesContext(connection) as queries:
         response = client.get(URL, params)
     assert response.status_code == 200
-    groups = {group.name: group for group in response.context["facets"]}
+    groups = {group.name: group for group in response.context["listing"]["facets"]}
     counts = {value.value: value.count for value in groups["kind"].values}
-    return counts, response.context["page"].paginator.count, [q["sql"] for q in queries]
+    return counts, response.context["listing"]["page"].paginator.count, [q["sql"] for q in queries]
 
 
 def facet_statements(statements: list[str]) -> int:
@@ -80,6 +80,6 @@ def test_other_filters_and_languages_are_counted_apart(plan: Plan, client: Clien
     assert kinds(client, q="detention")[0:2] == ({Kind.ACTION: 3}, 3)
     english = client.get(URL, {"plan": "kz"})
     russian = client.get("/ru/search/", {"plan": "kz"})
-    labels = {g.name: g.label for g in english.context["facets"]}
-    russian_labels = {g.name: g.label for g in russian.context["facets"]}
+    labels = {g.name: g.label for g in english.context["listing"]["facets"]}
+    russian_labels = {g.name: g.label for g in russian.context["listing"]["facets"]}
     assert labels["kind"] != russian_labels["kind"]  # each language's own labels

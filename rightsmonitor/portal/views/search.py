@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.paginator import Page
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from rightsmonitor.core.facets import (
@@ -133,17 +136,10 @@ class Result:
     summary: list[tuple[str, bool]]
 
 
-@require_safe
-def site_search(request: HttpRequest) -> HttpResponse:
-    """Everything public by words and facets; every choice is in the address, to share."""
-    if has_blank_values(request.GET):
-        query = without_blanks(request.GET)
-        return redirect(f"{reverse('portal:search')}{'?' if query else ''}{query}")
-    selected = _selected(request.GET)
-    filterset = SiteSearchFilter(
-        _filter_data(request.GET, selected), queryset=SearchDocument.objects.all()
-    )
-    found = filterset.qs
+def _listing(
+    request: HttpRequest, found: QuerySet[SearchDocument], selected: dict[str, list[str]]
+) -> dict[str, Any]:
+    """The page of results of the documents ``found``, the facets, and the chosen filters."""
     searched = Query.parse(request.GET.get("q", ""))
     counted = cached_facets(found, selected)
     # The page's ids first (ranked or newest first), then just their rows: sorting every
@@ -160,23 +156,38 @@ def site_search(request: HttpRequest) -> HttpResponse:
             if rank is not None:
                 document.search_rank = rank  # type: ignore[attr-defined]
             shown.append(document)
-    page = Page(shown, number, paginator)
     stems = searched.highlight_stems()
     groups = _facet_groups(counted, selected)
-    results = [
-        Result(
-            document,
-            highlight(document.title or document.label, stems),
-            snippet(document.summary, stems),
-        )
-        for document in shown
-    ]
-    context = {
-        "filter": filterset,
-        "page": page,
-        "results": results,
+    return {
+        "page": Page(shown, number, paginator),
+        "results": [
+            Result(
+                document,
+                highlight(document.title or document.label, stems),
+                snippet(document.summary, stems),
+            )
+            for document in shown
+        ],
         "facets": groups,
         "chosen": _chosen(request.GET, groups),
         "searched": bool(request.GET),
+    }
+
+
+@require_safe
+def site_search(request: HttpRequest) -> HttpResponse:
+    """Everything public by words and facets; every choice is in the address, to share."""
+    if has_blank_values(request.GET):
+        query = without_blanks(request.GET)
+        return redirect(f"{reverse('portal:search')}{'?' if query else ''}{query}")
+    selected = _selected(request.GET)
+    filterset = SiteSearchFilter(
+        _filter_data(request.GET, selected), queryset=SearchDocument.objects.all()
+    )
+    context = {
+        "filter": filterset,
+        # The results and the facets: the same for every reader (every document is public),
+        # read only when the template's shared fragment that shows them is not in the cache.
+        "listing": SimpleLazyObject(lambda: _listing(request, filterset.qs, selected)),
     }
     return render(request, "portal/search.html", context)
