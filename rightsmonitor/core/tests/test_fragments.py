@@ -13,6 +13,7 @@ from django.utils import translation
 
 from rightsmonitor.conftest import client_for
 from rightsmonitor.core import pagecache
+from rightsmonitor.participation.actions import accredit_organisation
 from rightsmonitor.plans import actions as plan_actions
 from rightsmonitor.plans.models import Plan
 from rightsmonitor.plans.tests.factories import build_plan
@@ -108,3 +109,17 @@ def test_staff_and_everyone_else_have_fragments_of_their_own(
             page = reader.get(path).content.decode()
             assert "Plan in force" in page
             assert "Plan in draft" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_action_page_is_shared_but_the_invitation_to_rate_it_is_not(
+    coordinator: Any, ngo_member: Any
+) -> None:
+    build_plan(code="kz")
+    path = "/plans/kz/actions/1.1/"
+    staff = client_for(coordinator)
+    assert "Official and civil society ratings" in staff.get(path).content.decode()
+    accredit_organisation(ngo_member.organisation, by=coordinator)
+    member = client_for(ngo_member)
+    assert "Rate this action for your organisation" in member.get(path).content.decode()
+    assert "Rate this action for your organisation" not in staff.get(path).content.decode()
