@@ -27,6 +27,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -249,12 +250,16 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     visible = access.observations_for_user(request.user).filter(indicator=indicator)
     shown = visible if form.include_unpublished else visible.filter(state=PUBLISHED)
     choice = form.choice()
-    table = (
-        series_table(shown, choice, values, total_label=_("Total"))
-        if choice
-        else SeriesTable([], [])
-    )
-    caption = _chart_caption(indicator, choice, values) if choice else str(indicator)
+
+    def data() -> dict[str, Any]:
+        table = (
+            series_table(shown, choice, values, total_label=_("Total"))
+            if choice
+            else SeriesTable([], [])
+        )
+        caption = _chart_caption(indicator, choice, values) if choice else str(indicator)
+        return {"table": table, "caption": caption, "chart": _chart(indicator, table, caption)}
+
     suffix = _download_query(form)
     context = {
         "indicator": indicator,
@@ -262,9 +267,11 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
             indicator.pk
         ],
         "form": form,
-        "table": table,
-        "caption": caption,
-        "chart": _chart(indicator, table, caption),
+        # The chosen lines as a chart and a table: published values are the same for every
+        # reader, read only when the template's shared fragment is not in the cache; values
+        # not yet published are the reader's own.
+        "data": SimpleLazyObject(data),
+        "data_reader": request.user.pk if form.include_unpublished else None,
         "downloads": [
             (label, reverse("indicators:download", args=[indicator.code, suffix_name]) + suffix)
             for suffix_name, (_format, label) in DOWNLOADS.items()

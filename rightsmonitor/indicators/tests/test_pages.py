@@ -190,6 +190,20 @@ def test_indicator_page_shows_only_published_values_to_the_public(
     assert table_rows(default)[-1] == ["2022", "29.0"]
 
 
+@pytest.mark.usefixtures("page_cache_on")
+def test_values_not_published_never_reach_another_reader_through_the_cache(
+    indicator_world: IndicatorWorld, gpo_focal_point, ngo_member
+) -> None:
+    world = indicator_world
+    add_observation(world, world.detainees, "2023", "KZ", {}, "99.0", state=DRAFT)
+    url = detail_url(world.detainees)
+    agency = client_for(gpo_focal_point).get(url, {"unpublished": "on"})
+    assert table_rows(agency)[-1] == ["2023", "99.0 Draft"]
+    for reader in (client_for(ngo_member), Client()):
+        assert table_rows(reader.get(url, {"unpublished": "on"}))[-1] == ["2022", "29.0"]
+    assert table_rows(client_for(gpo_focal_point).get(url))[-1] == ["2022", "29.0"]
+
+
 @pytest.mark.parametrize(
     ("params", "rows"),
     [
