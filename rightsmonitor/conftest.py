@@ -29,6 +29,8 @@ def _english_and_no_throttling(settings):  # type: ignore[no-untyped-def]
     # No shared page cache either: a test's changes roll back without committing, so nothing
     # would tell the cache. core/tests/test_pagecache.py turns it on.
     settings.PUBLIC_CACHE_SECONDS = 0
+    # Nor the making of pages after a change (portal/tests/test_warming.py turns it on).
+    settings.PUBLIC_CACHE_WARM_SECONDS = 0
 
 
 @pytest.fixture

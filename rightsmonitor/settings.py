@@ -378,6 +378,11 @@ CACHES = {
 # seen by the others' caches.
 SHARED_CACHE = CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache"
 PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", 600 if SHARED_CACHE else 0)
+# After a change of public content the background worker makes the main pages again
+# (portal/warming.py), PUBLIC_CACHE_WARM_DELAY seconds later (a burst of edits costs one run),
+# for at most PUBLIC_CACHE_WARM_SECONDS (0: never).
+PUBLIC_CACHE_WARM_SECONDS = envint("PUBLIC_CACHE_WARM_SECONDS", 120)
+PUBLIC_CACHE_WARM_DELAY = envint("PUBLIC_CACHE_WARM_DELAY", 10)
 PUBLIC_CONTENT_APPS = frozenset(
     {
         "plans",

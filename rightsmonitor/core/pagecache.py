@@ -36,6 +36,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import Signal
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers, set_response_etag
 from simple_history.models import HistoricalChanges
@@ -64,11 +65,16 @@ def generation() -> int:
     return int(value)
 
 
+# Sent each time the generation moves on (the portal queues the making of its main pages).
+generation_moved = Signal()
+
+
 def _move_on() -> None:
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # not there: a fresh generation is a change as good as any
         generation()
+    generation_moved.send(sender=None)
 
 
 def content_changed() -> None:
