@@ -7,7 +7,8 @@ gunicorn with the repository's ``gunicorn.conf.py`` (threaded workers), in produ
 (DEBUG off, the shared Redis cache when it answers), in three passes (``PASSES``): *cold*, the
 shared cache off (``PUBLIC_CACHE_SECONDS=0``: every request makes its page and its aggregates,
 as the first reader after a change does); *signed-in*, requests carrying a session cookie, so
-that each page is made afresh while facet counts and totals come from the cache; *anonymous*,
+that each page is made afresh while its shared fragments, facet counts and totals come from the
+cache (docs/decisions/0014); *anonymous*,
 as readers without an account get pages, from the shared cache. For each page and API list it:
 
 1. counts its queries once, through Django's test client in this process;
@@ -102,7 +103,8 @@ PASSES = [
         "signed-in",
         600,
         True,
-        "pages made afresh for each request (a session cookie), aggregates from the cache",
+        "pages made afresh for each request (a session cookie), their shared fragments and "
+        "aggregates from the cache",
     ),
     Pass("anonymous", 600, False, "as readers without an account get pages: from the cache"),
 ]

@@ -4,7 +4,8 @@ Everything cached here is filed under the content's **generation**, a number in 
 cache (Redis through ``CACHE_URL``) that any change of public content moves on
 (``content_changed``). Nothing is deleted: entries of an older generation are simply never
 asked for again and expire (``PUBLIC_CACHE_SECONDS``), so invalidation is one ``INCR`` whatever
-was cached, and every server process sees it at once.
+was cached, and every server process sees it at once. (Whole pages keep their generation in the
+entry rather than in the key, so that a hit is one round trip to the cache.)
 
 What moves the generation on:
 
@@ -202,6 +203,9 @@ def carries_credentials(request: HttpRequest) -> bool:
 
 
 def page_key(request: HttpRequest, view: Any) -> str:
+    """The page's key, the same in every generation: the entry holds the generation it was made
+    in, so that one round trip to the cache (``get_many``) reads the current generation and the
+    page together, and a new generation's page replaces the old one instead of piling up."""
     parts = [
         getattr(request, "LANGUAGE_CODE", ""),
         request.get_full_path(),
@@ -209,7 +213,7 @@ def page_key(request: HttpRequest, view: Any) -> str:
     ]
     if getattr(view, "cls", None) is not None:  # the API chooses a renderer by Accept
         parts.append(request.headers.get("Accept", ""))
-    return f"page:{generation()}:{_digest(chr(0).join(parts))}"
+    return f"page:{_digest(chr(0).join(parts))}"
 
 
 class PublicPageCacheMiddleware:
@@ -222,6 +226,7 @@ class PublicPageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         key = getattr(request, "_public_cache_key", None)
+        made_in = getattr(request, "_public_cache_generation", None)
         # A page that holds a CSRF token belongs to its reader's cookie: never shared.
         if key and _storable(response) and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
             # The fingerprint once, here, not on every hit (api/conditional.py keeps it).
@@ -234,7 +239,9 @@ class PublicPageCacheMiddleware:
             # so compression cannot leak it (BREACH needs a secret beside reflected input).
             compressed = gzip.compress(content, 6) if len(content) >= GZIP_FROM_BYTES else None
             headers = [(k, v) for k, v in response.items() if k.lower() != "content-length"]
-            stored = (response.status_code, headers, content, compressed)
+            # Filed under the generation read before the page was made: if content changed
+            # meanwhile, the next reader finds it stale.
+            stored = (made_in, response.status_code, headers, content, compressed)
             cache.set(key, stored, settings.PUBLIC_CACHE_SECONDS)
             response[CACHE_HEADER] = "miss"
         return response
@@ -250,10 +257,14 @@ class PublicPageCacheMiddleware:
         ):
             return None
         key = page_key(request, view)
-        found = cache.get(key)
-        if found is not None:
-            return _from_cache(request, found)
+        found = cache.get_many([GENERATION_KEY, key])
+        current = found.get(GENERATION_KEY)
+        current = generation() if current is None else int(current)
+        page = found.get(key)
+        if page is not None and page[0] == current:
+            return _from_cache(request, page[1:])
         request._public_cache_key = key  # type: ignore[attr-defined]
+        request._public_cache_generation = current  # type: ignore[attr-defined]
         return None
 
 
