@@ -240,8 +240,11 @@ class PublicPageCacheMiddleware:
             compressed = gzip.compress(content, 6) if len(content) >= GZIP_FROM_BYTES else None
             headers = [(k, v) for k, v in response.items() if k.lower() != "content-length"]
             # Filed under the generation read before the page was made: if content changed
-            # meanwhile, the next reader finds it stale.
-            stored = (made_in, response.status_code, headers, content, compressed)
+            # meanwhile, the next reader finds it stale. Only the compressed copy when there is
+            # one: every hit fetches the entry, and the rare reader without gzip can wait for
+            # it to be expanded.
+            plain = None if compressed is not None else content
+            stored = (made_in, response.status_code, headers, plain, compressed)
             cache.set(key, stored, settings.PUBLIC_CACHE_SECONDS)
             response[CACHE_HEADER] = "miss"
         return response
@@ -269,17 +272,20 @@ class PublicPageCacheMiddleware:
 
 
 def _from_cache(request: HttpRequest, found: tuple[Any, ...]) -> HttpResponse:
-    status, headers, content, compressed = found
-    response = HttpResponse(content, status=status, headers=dict(headers))
+    status, headers, plain, compressed = found
+    if compressed is None:
+        response = HttpResponse(plain, status=status, headers=dict(headers))
+    elif ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+        response = HttpResponse(compressed, status=status, headers=dict(headers))
+        response["Content-Encoding"] = "gzip"
+        # Another representation of the same page: its ETag may match, but only weakly.
+        etag = response.get("ETag", "")
+        if etag and not etag.startswith("W/"):
+            response["ETag"] = f"W/{etag}"
+    else:
+        response = HttpResponse(gzip.decompress(compressed), status=status, headers=dict(headers))
     if compressed is not None:
         patch_vary_headers(response, ("Accept-Encoding",))
-        if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
-            response.content = compressed
-            response["Content-Encoding"] = "gzip"
-            # Another representation of the same page: its ETag may match, but only weakly.
-            etag = response.get("ETag", "")
-            if etag and not etag.startswith("W/"):
-                response["ETag"] = f"W/{etag}"
     response[CACHE_HEADER] = "hit"
     return response
 
