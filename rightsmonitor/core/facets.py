@@ -14,7 +14,9 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect
+from django.urls import reverse
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,15 @@ class Chosen:
 def has_blank_values(query: QueryDict) -> bool:
     """Whether any parameter is empty (a submitted form sends every field)."""
     return any(value == "" for _name, values in query.lists() for value in values)
+
+
+def redirect_without_blanks(request: HttpRequest, url_name: str) -> HttpResponse | None:
+    """A redirect to the same search without its empty parameters, so that the address a
+    submitted form leads to is the short one to share; None when there are none."""
+    if not has_blank_values(request.GET):
+        return None
+    query = without_blanks(request.GET)
+    return redirect(f"{reverse(url_name)}{'?' if query else ''}{query}")
 
 
 def without_blanks(query: QueryDict) -> str:

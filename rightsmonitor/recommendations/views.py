@@ -39,8 +39,7 @@ from rightsmonitor.core.facets import (
     Facet,
     FacetGroup,
     FacetValue,
-    has_blank_values,
-    without_blanks,
+    redirect_without_blanks,
 )
 from rightsmonitor.core.fulltext import Query, highlight
 from rightsmonitor.plans.access import actions_for_user
@@ -314,9 +313,8 @@ def _listing(
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
     """Recommendations by words and facets; every choice is in the address, to share."""
-    if has_blank_values(request.GET):
-        query = without_blanks(request.GET)
-        return redirect(f"{reverse('recommendations:search')}{'?' if query else ''}{query}")
+    if redirect_to := redirect_without_blanks(request, "recommendations:search"):
+        return redirect_to
     selected = selected_facets(request.GET)
     filterset = RecommendationFilter(
         filter_data(request.GET),

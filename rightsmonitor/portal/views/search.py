@@ -14,8 +14,7 @@ from typing import Any
 from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
@@ -25,8 +24,7 @@ from rightsmonitor.core.facets import (
     Facet,
     FacetGroup,
     FacetValue,
-    has_blank_values,
-    without_blanks,
+    redirect_without_blanks,
 )
 from rightsmonitor.core.fulltext import Query, highlight
 from rightsmonitor.portal.models import SearchDocument
@@ -177,9 +175,8 @@ def _listing(
 @require_safe
 def site_search(request: HttpRequest) -> HttpResponse:
     """Everything public by words and facets; every choice is in the address, to share."""
-    if has_blank_values(request.GET):
-        query = without_blanks(request.GET)
-        return redirect(f"{reverse('portal:search')}{'?' if query else ''}{query}")
+    if redirect_to := redirect_without_blanks(request, "portal:search"):
+        return redirect_to
     selected = _selected(request.GET)
     filterset = SiteSearchFilter(
         _filter_data(request.GET, selected), queryset=SearchDocument.objects.all()
