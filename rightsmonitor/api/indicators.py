@@ -23,6 +23,7 @@ from rest_framework import serializers, viewsets
 
 from rightsmonitor.api.fields import TranslatedTextField
 from rightsmonitor.api.pagination import SharedListPages
+from rightsmonitor.core.filtering import BoundedFilterSet
 from rightsmonitor.indicators.access import indicators_for_user, observations_for_user
 from rightsmonitor.indicators.breakdowns import parse_breakdown_key
 from rightsmonitor.indicators.models import (
@@ -48,7 +49,7 @@ _DIMENSION_PARAMETER = re.compile(r"^[A-Z][A-Z0-9_]*$")
 # Filters --------------------------------------------------------------------------------------
 
 
-class IndicatorFilter(django_filters.FilterSet):
+class IndicatorFilter(BoundedFilterSet):
     right = django_filters.CharFilter(field_name="attribute__right__key", label=_("Right key"))
     agency = django_filters.CharFilter(
         field_name="agency__abbreviation", label=_("Agency abbreviation")
@@ -70,7 +71,7 @@ class IndicatorFilter(django_filters.FilterSet):
         return queryset.filter(actions__in=actions).distinct()
 
 
-class ObservationFilter(django_filters.FilterSet):
+class ObservationFilter(BoundedFilterSet):
     indicator = django_filters.CharFilter(field_name="indicator__code", label=_("Indicator code"))
     year = django_filters.NumberFilter(
         method="filter_year", label=_("Periods within this calendar year")

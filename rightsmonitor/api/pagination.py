@@ -23,6 +23,10 @@ from rightsmonitor.core.roles import audience
 
 
 class CountedOncePagination(LimitOffsetPagination):
+    # A larger ?limit= gives this many: a page is read and serialized whole, and a number
+    # beyond what a database LIMIT holds was a server error.
+    max_limit = 1000
+
     def get_count(self, queryset: QuerySet[Any] | Sequence[Any]) -> int:
         if not isinstance(queryset, QuerySet):
             return len(queryset)

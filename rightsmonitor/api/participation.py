@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
+from rightsmonitor.core.filtering import BoundedFilterSet
 from rightsmonitor.participation.access import ratings_for_public
 from rightsmonitor.participation.markup import comment_html, comment_text
 from rightsmonitor.participation.models import Comment, ShadowRating
@@ -23,7 +24,7 @@ from rightsmonitor.reporting.models import ImplementationStatus
 # Filters --------------------------------------------------------------------------------------
 
 
-class CommentFilter(django_filters.FilterSet):
+class CommentFilter(BoundedFilterSet):
     plan = django_filters.CharFilter(field_name="action__plan__code")
 
     class Meta:
@@ -31,7 +32,7 @@ class CommentFilter(django_filters.FilterSet):
         fields = ["plan", "action", "report", "assessment", "consultation", "parent"]
 
 
-class ShadowRatingFilter(django_filters.FilterSet):
+class ShadowRatingFilter(BoundedFilterSet):
     plan = django_filters.CharFilter(field_name="action__plan__code")
     organisation = django_filters.CharFilter(field_name="organisation__name")
 

@@ -17,6 +17,7 @@ from rest_framework import serializers, viewsets
 
 from rightsmonitor.api.fields import TranslatedTextField
 from rightsmonitor.api.pagination import SharedListPages
+from rightsmonitor.core.filtering import BoundedFilterSet
 from rightsmonitor.plans.access import actions_for_user, plans_for_user
 from rightsmonitor.plans.filters import ActionFilter, AgencyFilter, PlanFilter
 from rightsmonitor.plans.models import (
@@ -32,7 +33,7 @@ from rightsmonitor.plans.models import (
 # Filters --------------------------------------------------------------------------------------
 
 
-class SectionFilter(django_filters.FilterSet):
+class SectionFilter(BoundedFilterSet):
     plan = django_filters.CharFilter(field_name="plan__code")
 
     class Meta:

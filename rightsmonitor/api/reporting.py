@@ -31,6 +31,7 @@ from rightsmonitor.api.errors import (
     domain_errors,
     non_field_error,
 )
+from rightsmonitor.core.filtering import BoundedFilterSet
 from rightsmonitor.plans.access import actions_for_user, plans_for_user
 from rightsmonitor.plans.models import Action, ActionQuerySet, Agency
 from rightsmonitor.reporting import access, actions
@@ -49,7 +50,7 @@ from rightsmonitor.reporting.workflow import TRANSITION_NAMES, ReportState
 # Filters --------------------------------------------------------------------------------------
 
 
-class PeriodFilter(django_filters.FilterSet):
+class PeriodFilter(BoundedFilterSet):
     plan = django_filters.CharFilter(field_name="plan__code", label=_("Plan code"))
 
     class Meta:
@@ -57,7 +58,7 @@ class PeriodFilter(django_filters.FilterSet):
         fields = ["plan"]
 
 
-class MonitoringFilter(django_filters.FilterSet):
+class MonitoringFilter(BoundedFilterSet):
     plan = django_filters.CharFilter(field_name="plan__code", label=_("Plan code"))
 
     class Meta:
@@ -479,7 +480,9 @@ class ReportViewSet(
     def evidence(self, request: Request, pk: str | None = None) -> Response:
         report = self.get_object()
         evidence: Evidence
-        if "file" in request.data:
+        # A JSON body need not be an object (``null``, a list, a number): then it names neither.
+        given = request.data if isinstance(request.data, Mapping) else {}
+        if "file" in given:
             upload = EvidenceFileSerializer(data=request.data)
             upload.is_valid(raise_exception=True)
             with domain_errors(field="file"):
@@ -489,7 +492,7 @@ class ReportViewSet(
                     by=request.user,
                     description=upload.validated_data["description"],
                 )
-        elif "url" in request.data:
+        elif "url" in given:
             link = EvidenceLinkSerializer(data=request.data)
             link.is_valid(raise_exception=True)
             with domain_errors(field="url"):

@@ -9,6 +9,7 @@ import django_filters
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from rightsmonitor.core.filtering import BoundedFilterSet
 from rightsmonitor.indicators.models import Indicator, Observation, ObservationState
 from rightsmonitor.plans.access import plans_for_user
 from rightsmonitor.plans.models import Agency, PlanQuerySet
@@ -22,7 +23,7 @@ def _visible_plans(request: HttpRequest | None) -> PlanQuerySet:
     return plans_for_user(user).order_by("-period_start", "code")
 
 
-class IndicatorFilter(django_filters.FilterSet):
+class IndicatorFilter(BoundedFilterSet):
     """The overview's GET form: every indicator, or those measuring one plan's actions."""
 
     plan = django_filters.ModelChoiceFilter(
@@ -42,7 +43,7 @@ class IndicatorFilter(django_filters.FilterSet):
         fields = ["plan", "kind"]
 
 
-class ReviewQueueFilter(django_filters.FilterSet):
+class ReviewQueueFilter(BoundedFilterSet):
     """The validation queue's GET form."""
 
     agency = django_filters.ModelChoiceFilter(

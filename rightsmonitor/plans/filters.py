@@ -6,16 +6,17 @@ from __future__ import annotations
 
 import django_filters
 
+from rightsmonitor.core.filtering import BoundedFilterSet
 from rightsmonitor.plans.models import Action, Agency, Plan
 
 
-class PlanFilter(django_filters.FilterSet):
+class PlanFilter(BoundedFilterSet):
     class Meta:
         model = Plan
         fields = {"country": ["exact"], "status": ["exact"]}
 
 
-class ActionFilter(django_filters.FilterSet):
+class ActionFilter(BoundedFilterSet):
     plan = django_filters.CharFilter(field_name="plan__code")
     section = django_filters.CharFilter(field_name="section__number")
     agency = django_filters.CharFilter(
@@ -31,7 +32,7 @@ class ActionFilter(django_filters.FilterSet):
         fields = ["plan", "section", "agency", "theme", "recurrence", "form_of_completion__key"]
 
 
-class AgencyFilter(django_filters.FilterSet):
+class AgencyFilter(BoundedFilterSet):
     class Meta:
         model = Agency
         fields = {"kind": ["exact"], "abbreviation": ["exact", "iexact"]}

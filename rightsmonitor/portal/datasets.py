@@ -34,6 +34,7 @@ from rightsmonitor.assessments.access import assessments_for_user
 from rightsmonitor.assessments.models import Assessment
 from rightsmonitor.core.exports import Column, Row
 from rightsmonitor.core.exports import ColumnType as T
+from rightsmonitor.core.filtering import BoundedFilterSet
 from rightsmonitor.core.translation import fallback_order
 from rightsmonitor.indicators.access import indicators_for_user, observations_for_user
 from rightsmonitor.indicators.filters import IndicatorFilter
@@ -331,7 +332,7 @@ REPORT_COLUMNS = (
 # Assessments ----------------------------------------------------------------------------------
 
 
-class AssessmentFilter(django_filters.FilterSet):
+class AssessmentFilter(BoundedFilterSet):
     plan = django_filters.CharFilter(field_name="plan__code", label=_("Plan code"))
 
     class Meta:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rightsmonitor.core import pagecache
 from rightsmonitor.core.facets import Facet, FacetValue, many_to_many_counts
+from rightsmonitor.core.filtering import BoundedFilterSet
 from rightsmonitor.core.fulltext import Query
 from rightsmonitor.plans.access import plans_for_user
 from rightsmonitor.plans.models import Action, Theme
@@ -52,7 +53,7 @@ LISTED = ("body", "theme", "affected", "sdg", "country")
 SINGLE = ("year", "status", "linked", "type")
 
 
-class RecommendationFilter(django_filters.FilterSet):
+class RecommendationFilter(BoundedFilterSet):
     q = django_filters.CharFilter(
         method="filter_text",
         label=_("Words"),

@@ -6,10 +6,11 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from rightsmonitor.core.filtering import BoundedFilterSet
 from rightsmonitor.reporting.models import ProgressReport
 
 
-class ReportFilter(django_filters.FilterSet):
+class ReportFilter(BoundedFilterSet):
     plan = django_filters.CharFilter(field_name="action__plan__code", label=_("Plan code"))
     action = django_filters.NumberFilter(field_name="action", label=_("Action id"))
     agency = django_filters.CharFilter(

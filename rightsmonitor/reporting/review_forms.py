@@ -15,6 +15,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rightsmonitor.accounts.models import Role, User
+from rightsmonitor.core.filtering import BoundedFilterSet
 from rightsmonitor.plans.models import Agency, Plan, Section
 from rightsmonitor.reporting.models import (
     ImplementationStatus,
@@ -46,7 +47,7 @@ def _section_label(section: Section) -> str:
     return f"{section.plan.code}: {section}"
 
 
-class ReviewFilter(django_filters.FilterSet):
+class ReviewFilter(BoundedFilterSet):
     """The dashboard's GET form: which reports (and overdue items) the coordinator looks at."""
 
     plan = django_filters.ModelChoiceFilter(

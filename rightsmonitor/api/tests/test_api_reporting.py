@@ -745,3 +745,15 @@ def test_reports_are_not_replaced_or_deleted(world: SimpleNamespace) -> None:
     assert mia.put(report_url(report), {"version": 1}, content_type=JSON).status_code == 405
     assert mia.delete(report_url(report)).status_code == 405
     assert ProgressReport.objects.filter(pk=report.pk).exists()
+
+
+@pytest.mark.parametrize("body", ["null", "[]", "5", '"file"'])
+def test_evidence_with_a_body_that_is_not_an_object_is_a_clear_400(
+    world: SimpleNamespace, body: str
+) -> None:
+    report = start(world, world.a11, world.mia)
+    response = client_for(world.focal_point_mia).post(
+        report_url(report, "evidence/"), body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert not Evidence.objects.exists()

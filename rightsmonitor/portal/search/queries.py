@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rightsmonitor.core import pagecache
 from rightsmonitor.core.facets import Facet, FacetValue, many_to_many_counts
+from rightsmonitor.core.filtering import BoundedFilterSet
 from rightsmonitor.core.fulltext import WORD, Query, highlight, matches
 from rightsmonitor.core.translation import fallback_order, translated_names
 from rightsmonitor.plans.models import Agency, Plan, Section, Theme
@@ -62,7 +63,7 @@ STATUS_CHOICES = [
 ]
 
 
-class SiteSearchFilter(django_filters.FilterSet):
+class SiteSearchFilter(BoundedFilterSet):
     """The search page's query string: the same words, on the page and in a shared link."""
 
     q = django_filters.CharFilter(
