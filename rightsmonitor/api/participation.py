@@ -45,7 +45,7 @@ class ShadowRatingFilter(BoundedFilterSet):
 
 
 class CommentSerializer(serializers.ModelSerializer[Comment]):
-    organisation = serializers.CharField(source="organisation.name", default=None)
+    organisation = serializers.CharField(source="organisation.name", default=None, allow_null=True)
     answered_by = serializers.SerializerMethodField()
     body_html = serializers.SerializerMethodField()
     body_text = serializers.SerializerMethodField()

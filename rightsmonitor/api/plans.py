@@ -54,7 +54,9 @@ class InstrumentSerializer(serializers.ModelSerializer[Instrument]):
 
 class AgencySerializer(serializers.ModelSerializer[Agency]):
     name = TranslatedTextField()
-    parent = serializers.SlugRelatedField(slug_field="abbreviation", read_only=True)  # type: ignore[assignment,var-annotated]
+    parent = serializers.SlugRelatedField(
+        slug_field="abbreviation", read_only=True, allow_null=True
+    )  # type: ignore[assignment,var-annotated]
 
     class Meta:
         model = Agency
@@ -149,13 +151,13 @@ class AmendmentSerializer(serializers.ModelSerializer[Amendment]):
 class PlanSerializer(serializers.ModelSerializer[Plan]):
     title = TranslatedTextField()
     description = TranslatedTextField()
-    adopting_instrument = InstrumentSerializer(read_only=True)
-    parent_instrument = InstrumentSerializer(read_only=True)
+    adopting_instrument = InstrumentSerializer(read_only=True, allow_null=True)
+    parent_instrument = InstrumentSerializer(read_only=True, allow_null=True)
     coordinator: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="abbreviation", read_only=True
+        slug_field="abbreviation", read_only=True, allow_null=True
     )
     superseded_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
+        slug_field="code", read_only=True, allow_null=True
     )
     amendments = AmendmentSerializer(many=True, read_only=True)
 

@@ -13,7 +13,6 @@ from typing import Any
 
 import django_filters
 
-
 # A database integer (PostgreSQL's bigint, SQLite's integer) holds no more than this.
 LARGEST_INTEGER = 2**63 - 1
 # The years a date can have (``datetime.MINYEAR`` to ``MAXYEAR``).

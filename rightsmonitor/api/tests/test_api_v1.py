@@ -83,6 +83,28 @@ def test_schema_and_docs(client: Client) -> None:
     assert b"swagger-ui" in docs.content
 
 
+def test_the_schema_says_which_fields_may_be_null(client: Client) -> None:
+    """Every optional link is declared nullable, as the answers have it (schemathesis)."""
+    schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    components = schema.json()["components"]["schemas"]
+
+    def nullable(component: str, field: str) -> bool:
+        declared = components[component]["properties"][field]
+        return bool(declared.get("nullable")) or any(
+            option.get("nullable") for option in declared.get("allOf", declared.get("oneOf", []))
+        )
+
+    for component, field in [
+        ("Agency", "parent"),
+        ("Plan", "superseded_by"),
+        ("Plan", "coordinator"),
+        ("Plan", "adopting_instrument"),
+        ("Plan", "parent_instrument"),
+        ("Comment", "organisation"),
+    ]:
+        assert nullable(component, field), (component, field)
+
+
 def test_api_is_read_only(client: Client, coordinator) -> None:
     build_plan(code="p1")
     staff = client_for(coordinator)
