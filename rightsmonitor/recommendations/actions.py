@@ -176,36 +176,48 @@ def run_import(
     rejected = io.StringIO()
     summary: ImportSummary | None = None
     try:
-        summary = import_recommendations(
-            path or run.file.path,
-            run.format,
-            options=run.options,
-            progress=report,
-            rejected_to=rejected,
-            run=run,
-        )
+        # The run's outcome commits with the data it describes: a process killed before the
+        # end leaves neither the rows nor a run that says "done".
+        with transaction.atomic():
+            summary = import_recommendations(
+                path or run.file.path,
+                run.format,
+                options=run.options,
+                progress=report,
+                rejected_to=rejected,
+                run=run,
+            )
+            run.status = ImportRun.Status.DONE
+            run.created, run.updated = summary.created, summary.updated
+            run.unchanged, run.rejected = summary.unchanged, summary.rejected
+            run.errors = "\n".join(summary.notes)
+            if summary.rejected:
+                run.rejected_rows.save(
+                    f"rejected-{run.pk}.csv",
+                    ContentFile(rejected.getvalue().encode("utf-8-sig")),
+                    save=False,
+                )
+            run.finished_at = timezone.now()
+            run.save()
     except TableError as error:
-        run.status, run.errors = ImportRun.Status.FAILED, "\n".join(iter_messages(error))
+        _record_failure(run, "\n".join(iter_messages(error)))
     except Exception as error:
         logger.exception("Import run %s failed", run.pk)
-        run.status = ImportRun.Status.FAILED
-        run.errors = _("The import failed: %(error)s. Nothing was imported.") % {
-            "error": f"{type(error).__name__}: {error}"
-        }
-    else:
-        run.status = ImportRun.Status.DONE
-        run.created, run.updated = summary.created, summary.updated
-        run.unchanged, run.rejected = summary.unchanged, summary.rejected
-        run.errors = "\n".join(summary.notes)
-        if summary.rejected:
-            run.rejected_rows.save(
-                f"rejected-{run.pk}.csv",
-                ContentFile(rejected.getvalue().encode("utf-8-sig")),
-                save=False,
-            )
+        summary = None
+        _record_failure(
+            run,
+            _("The import failed: %(error)s. Nothing was imported.")
+            % {"error": f"{type(error).__name__}: {error}"},
+        )
+    return summary
+
+
+def _record_failure(run: ImportRun, errors: str) -> None:
+    """The run failed and wrote nothing: say so, with the counts of what was not written."""
+    run.status, run.errors = ImportRun.Status.FAILED, errors
+    run.created = run.updated = run.unchanged = run.rejected = 0
     run.finished_at = timezone.now()
     run.save()
-    return summary
 
 
 def rejected_rows_csv(run: ImportRun) -> bytes:

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -209,6 +210,29 @@ def test_progress_while_running(coordinator_client: Client, coordinator) -> None
     assert '<progress max="100" value="45"' in html
     assert "45% of the file read." in html
     assert "45 %" in html  # the text inside <progress>, for browsers that do not draw it
+
+
+def test_the_run_says_done_only_with_its_data(
+    coordinator_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run's outcome is written in the data's transaction: if writing it fails (as if the
+    process died there), the rows are not kept either, and the run says it failed."""
+    coordinator_client.post(IMPORT, {"format": "uhri-xlsx", "file": uhri_xlsx([uhri_row(1)])})
+    run = ImportRun.objects.get()
+    save = ImportRun.save
+
+    def fail_when_done(self: ImportRun, *args: Any, **kwargs: Any) -> None:
+        if self.status == ImportRun.Status.DONE:
+            raise OSError("disk full")
+        save(self, *args, **kwargs)
+
+    monkeypatch.setattr(ImportRun, "save", fail_when_done)
+    assert run_import(run.pk) is None
+    monkeypatch.undo()
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.FAILED and "disk full" in run.errors
+    assert run.created == 0 and run.finished_at is not None
+    assert not Recommendation.objects.exists()
 
 
 def test_rejected_rows_are_counted_and_downloadable(coordinator_client: Client) -> None:
