@@ -242,7 +242,12 @@ def request_files(assessment: Assessment, *, by: Any) -> GenerationJob:
     active = assessment.jobs.filter(
         state__in=[GenerationJob.State.QUEUED, GenerationJob.State.RUNNING]
     ).first()
-    if active is not None:
+    if active is not None and active.is_stalled:
+        # Its worker died: the job would say "running" for ever. Record why, start afresh.
+        active.state, active.error = GenerationJob.State.FAILED, active.problem
+        active.finished_at = timezone.now()
+        active.save(update_fields=["state", "error", "finished_at"])
+    elif active is not None:
         return active
     job = GenerationJob.objects.create(
         assessment=assessment,
@@ -284,18 +289,21 @@ def run_generation(job_id: int) -> GenerationJob:
         return job
     assessment = job.assessment
     job.state, job.started_at, job.done_steps = GenerationJob.State.RUNNING, timezone.now(), 0
-    job.save(update_fields=["state", "started_at", "done_steps"])
+    job.heartbeat_at = job.started_at
+    job.save(update_fields=["state", "started_at", "heartbeat_at", "done_steps"])
     try:
         snapshot = content_of(assessment)
         draft = assessment.state == AssessmentState.DRAFT
         for file_format, render in renderers().items():
             for language in language_codes():
                 job.current_step = f"{file_format.upper()} · {language}"
-                job.save(update_fields=["current_step"])
+                job.heartbeat_at = timezone.now()
+                job.save(update_fields=["current_step", "heartbeat_at"])
                 data = render(snapshot, language=language, draft=draft)
                 _store_file(assessment, file_format, language, data, from_snapshot=not draft)
                 job.done_steps += 1
-                job.save(update_fields=["done_steps"])
+                job.heartbeat_at = timezone.now()
+                job.save(update_fields=["done_steps", "heartbeat_at"])
     except Exception as exc:
         logger.exception("Generating the files of assessment %s failed", assessment.pk)
         job.state, job.error = GenerationJob.State.FAILED, f"{type(exc).__name__}: {exc}"

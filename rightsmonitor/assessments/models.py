@@ -13,11 +13,13 @@ that writes them reports its progress in ``GenerationJob``.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -221,6 +223,11 @@ class AssessmentFile(models.Model):
         return CONTENT_TYPES[FileFormat(self.format)]
 
 
+# A step (one file in one language) takes seconds to a few minutes; a running job silent for
+# this long has lost its worker.
+STALLED_AFTER = timedelta(minutes=15)
+
+
 class GenerationJob(models.Model):
     """One background run writing an assessment's files; the page shows its progress."""
 
@@ -241,6 +248,8 @@ class GenerationJob(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # The worker's last sign of life: each step of a running job sets it.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -256,8 +265,27 @@ class GenerationJob(models.Model):
         return round(100 * self.done_steps / self.total_steps) if self.total_steps else 0
 
     @property
+    def is_stalled(self) -> bool:
+        """Running, but its worker has given no sign of life for ``STALLED_AFTER``: the process
+        died (killed, restarted) and the job would otherwise say "running" for ever."""
+        if self.state != self.State.RUNNING:
+            return False
+        last = self.heartbeat_at or self.started_at or self.created_at
+        return timezone.now() - last > STALLED_AFTER
+
+    @property
     def is_active(self) -> bool:
-        return self.state in {self.State.QUEUED, self.State.RUNNING}
+        return self.state in {self.State.QUEUED, self.State.RUNNING} and not self.is_stalled
+
+    @property
+    def problem(self) -> str:
+        """Why the job did not finish, for the page: its error, or that its worker stopped."""
+        if self.is_stalled:
+            return _(
+                "The worker writing the files stopped at %(step)s without finishing. "
+                "Write them again."
+            ) % {"step": self.current_step or "…"}
+        return self.error if self.state == self.State.FAILED else ""
 
     def as_dict(self) -> dict[str, Any]:
         return {"state": self.state, "percent": self.percent, "step": self.current_step}

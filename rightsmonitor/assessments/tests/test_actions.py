@@ -14,12 +14,14 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.utils import timezone as django_timezone
 
 from rightsmonitor.assessments import actions
 from rightsmonitor.assessments.blocks import _REGISTRY as BLOCKS
 from rightsmonitor.assessments.blocks import AssessmentBlock, BlockData, register
 from rightsmonitor.assessments.content import STATUSES, build_snapshot
 from rightsmonitor.assessments.models import (
+    STALLED_AFTER,
     Assessment,
     AssessmentFile,
     AssessmentState,
@@ -276,6 +278,26 @@ def _read_text(row: AssessmentFile) -> str:
         for value in row_values
         if value is not None
     )
+
+
+def test_a_job_whose_worker_died_is_given_up_and_started_again(assessed: AssessedPlan) -> None:
+    """A worker killed in the middle leaves its job "running": once it has been silent for
+    ``STALLED_AFTER`` the page says it stopped, and asking again starts a new job."""
+    assessment = assessed.assessment
+    job = actions.request_files(assessment, by=assessed.coordinator)
+    job.state, job.current_step = GenerationJob.State.RUNNING, "PDF · kk"
+    job.started_at = job.heartbeat_at = django_timezone.now()
+    job.save()
+    assert job.is_active and actions.request_files(assessment, by=assessed.coordinator) == job
+
+    with time_machine.travel(django_timezone.now() + STALLED_AFTER + datetime.timedelta(seconds=1)):
+        assert job.is_stalled and not job.is_active
+        assert "stopped at PDF · kk" in job.problem
+        again = actions.request_files(assessment, by=assessed.coordinator)
+    assert again != job and again.state == GenerationJob.State.QUEUED
+    job.refresh_from_db()
+    assert job.state == GenerationJob.State.FAILED and "stopped at PDF · kk" in job.error
+    assert actions.run_generation(job.pk).state == GenerationJob.State.FAILED  # left alone
 
 
 def test_generation_writes_every_format_and_language(
