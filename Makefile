@@ -9,7 +9,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install uv migrate demo test test-sqlite test-postgres lint checks messages vendor bench bench-load chromium clean
+.PHONY: run serve install uv migrate demo test test-sqlite test-postgres lint checks messages vendor bench bench-load chromium clean
 
 run: install migrate demo ## Install, migrate, load the demo plan once, serve on http://127.0.0.1:8000
 	$(RUN) python manage.py demo_logins
@@ -17,6 +17,9 @@ run: install migrate demo ## Install, migrate, load the demo plan once, serve on
 	$(RUN) python manage.py db_worker --interval 1 --verbosity 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(RUN) python manage.py runserver $(HOST):$(PORT)
+
+serve: install ## The production stack locally: gunicorn, DEBUG off, static files, the worker (scripts/serve.sh)
+	RUN="$(RUN)" HOST=$(HOST) PORT=$(PORT) bash scripts/serve.sh
 
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
