@@ -15,6 +15,7 @@ from rightsmonitor.accounts.tests.factories import (
     CoordinatorFactory,
     FocalPointFactory,
 )
+from rightsmonitor.core import pagecache
 
 
 @pytest.fixture(autouse=True)
@@ -39,8 +40,10 @@ def page_cache_on(settings):  # type: ignore[no-untyped-def]
     the test."""
     settings.PUBLIC_CACHE_SECONDS = 600
     cache.clear()
+    pagecache.forget_local()
     yield
     cache.clear()
+    pagecache.forget_local()
 
 
 @pytest.fixture

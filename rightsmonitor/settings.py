@@ -382,6 +382,10 @@ PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", 600 if SHARED_CACHE else 0
 # (portal/warming.py), PUBLIC_CACHE_WARM_DELAY seconds later (a burst of edits costs one run),
 # for at most PUBLIC_CACHE_WARM_SECONDS (0: never).
 PUBLIC_CACHE_WARM_SECONDS = envint("PUBLIC_CACHE_WARM_SECONDS", 120)
+# Each server process keeps its hottest cached pages, and the generation, this many seconds
+# (no round trip to Redis on a hit): another process's change reaches anonymous readers at most
+# this much later. 0: always ask the shared cache.
+PUBLIC_CACHE_LOCAL_SECONDS = envint("PUBLIC_CACHE_LOCAL_SECONDS", 1)
 PUBLIC_CACHE_WARM_DELAY = envint("PUBLIC_CACHE_WARM_DELAY", 10)
 PUBLIC_CONTENT_APPS = frozenset(
     {

@@ -71,6 +71,7 @@ generation_moved = Signal()
 
 
 def _move_on() -> None:
+    forget_local()
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # not there: a fresh generation is a change as good as any
@@ -216,6 +217,38 @@ def page_key(request: HttpRequest, view: Any) -> str:
     return f"page:{_digest(chr(0).join(parts))}"
 
 
+# Each process keeps the pages it served last, and the generation it read, for
+# ``PUBLIC_CACHE_LOCAL_SECONDS``: a hit on a page many read then needs no round trip to the
+# shared cache. Another process's change is seen at most that much later by anonymous readers
+# (this process's own changes at once: ``_move_on`` forgets the generation).
+LOCAL_PAGES = 256  # pages kept per process (compressed: tens of kilobytes each)
+_local_pages: dict[str, tuple[Any, ...]] = {}
+_local_generation: list[tuple[int, float]] = []  # [(generation, when read)], at most one
+
+
+def forget_local() -> None:
+    """Forget this process's copies (a change, or a test that empties the cache)."""
+    _local_generation.clear()
+    _local_pages.clear()
+
+
+def _generation_known_locally() -> int | None:
+    seconds = settings.PUBLIC_CACHE_LOCAL_SECONDS
+    known = _local_generation[0] if _local_generation else None
+    if seconds > 0 and known is not None and time.monotonic() - known[1] < seconds:
+        return known[0]
+    return None
+
+
+def _remember(key: str, page: tuple[Any, ...], current: int) -> None:
+    if settings.PUBLIC_CACHE_LOCAL_SECONDS <= 0:
+        return
+    _local_generation[:] = [(current, time.monotonic())]
+    if len(_local_pages) >= LOCAL_PAGES:
+        _local_pages.clear()  # rare, and cheaper than keeping an order of use
+    _local_pages[key] = page
+
+
 class PublicPageCacheMiddleware:
     """Serve anonymous GETs of ``public_page`` views from the shared cache, and file their
     successful answers there for the current generation of content."""
@@ -260,11 +293,16 @@ class PublicPageCacheMiddleware:
         ):
             return None
         key = page_key(request, view)
+        known = _generation_known_locally()
+        page = _local_pages.get(key)
+        if known is not None and page is not None and page[0] == known:
+            return _from_cache(request, page[1:])
         found = cache.get_many([GENERATION_KEY, key])
         current = found.get(GENERATION_KEY)
         current = generation() if current is None else int(current)
         page = found.get(key)
         if page is not None and page[0] == current:
+            _remember(key, page, current)
             return _from_cache(request, page[1:])
         request._public_cache_key = key  # type: ignore[attr-defined]
         request._public_cache_generation = current  # type: ignore[attr-defined]

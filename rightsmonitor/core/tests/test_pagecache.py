@@ -283,16 +283,36 @@ def test_several_processes_share_pages_and_generations_through_redis(
             pytest.fail(f"Redis is required with CI=true but does not answer at {REDIS_URL}")
         pytest.skip(f"Redis does not answer at {REDIS_URL}")
     settings.CACHES = {**settings.CACHES, "default": cache_settings(REDIS_URL)}
+    settings.PUBLIC_CACHE_LOCAL_SECONDS = 0  # each request asks Redis (see the next test)
     cache.clear()
     try:
         first = pagecache.generation()
         assert cache_state(client, "/plans/kz/")[0] == MISS
         assert cache_state(client, "/plans/kz/")[0] == HIT
-        pagecache._move_on()  # as another process would after a commit
+        cache.incr(pagecache.GENERATION_KEY)  # another process's commit
         assert pagecache.generation() == first + 1
         assert cache_state(client, "/plans/kz/")[0] == MISS
     finally:
         cache.clear()
+
+
+def test_a_process_keeps_its_hot_pages_for_a_moment_but_sees_its_own_changes_at_once(
+    plan: Plan, client: Client, settings: Any
+) -> None:
+    """A hit on a page this process served a moment ago needs no round trip to the shared
+    cache; another process's change shows after ``PUBLIC_CACHE_LOCAL_SECONDS``, this one's
+    at once."""
+    settings.PUBLIC_CACHE_LOCAL_SECONDS = 60
+    assert cache_state(client, "/plans/kz/")[0] == MISS
+    assert cache_state(client, "/plans/kz/")[0] == HIT  # from the shared cache, remembered
+    cache.incr(pagecache.GENERATION_KEY)  # another process's commit
+    assert cache_state(client, "/plans/kz/")[0] == HIT  # this process's copy, for a moment
+    settings.PUBLIC_CACHE_LOCAL_SECONDS = 0
+    assert cache_state(client, "/plans/kz/")[0] == MISS
+    settings.PUBLIC_CACHE_LOCAL_SECONDS = 60
+    assert cache_state(client, "/plans/kz/")[0] == HIT
+    pagecache._move_on()  # what this process's commit of a change runs
+    assert cache_state(client, "/plans/kz/")[0] == MISS
 
 
 @pytest.mark.django_db(transaction=True)
