@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import EmptyResultSet
 from django.db.models import QuerySet
 from django.utils.translation import get_language
 from rest_framework.pagination import LimitOffsetPagination
@@ -30,12 +29,11 @@ class CountedOncePagination(LimitOffsetPagination):
     def get_count(self, queryset: QuerySet[Any] | Sequence[Any]) -> int:
         if not isinstance(queryset, QuerySet):
             return len(queryset)
-        try:
-            sql, params = queryset.query.sql_with_params()
-        except EmptyResultSet:
+        key = pagecache.query_key(queryset)
+        if key is None:
             return 0
-        key = f"api-count:{queryset.db}:{sql}:{params!r}"
-        return pagecache.cached(key, lambda: super(CountedOncePagination, self).get_count(queryset))
+        count = super().get_count
+        return pagecache.cached(f"api-count:{key}", lambda: count(queryset))
 
     def paginate_queryset(
         self, queryset: QuerySet[Any] | Sequence[Any], request: Request, view: Any = None
@@ -79,9 +77,8 @@ class SharedListPages:
     def _shared_page_data(self, request: Request, page: Any) -> Any:
         if not isinstance(page, QuerySet):
             return self.page_data(page)
-        try:
-            sql, params = page.query.sql_with_params()
-        except EmptyResultSet:
+        query = pagecache.query_key(page)
+        if query is None:
             return self.page_data([])
         key = repr(
             (
@@ -91,8 +88,7 @@ class SharedListPages:
                 audience(request.user),
                 request.build_absolute_uri("/"),
                 get_language(),
-                sql,
-                params,
+                query,
             )
         )
         return pagecache.cached(key, lambda: self.page_data(page))

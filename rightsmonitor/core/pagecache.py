@@ -119,18 +119,25 @@ def cached(key: str, compute: Callable[[], Result], *, seconds: int | None = Non
     return value
 
 
+def query_key(queryset: QuerySet[Any]) -> str | None:
+    """The query as the database reads it (SQL and parameters), to file what it returns under:
+    it holds whatever the query depends on, the filters and who may see what included. None
+    for a query that cannot match anything (Django does not even write its SQL)."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    return f"{queryset.db}:{sql}:{params!r}"
+
+
 def cached_rows(queryset: Iterable[Any]) -> list[Any]:
     """The rows of ``queryset`` (ids or values: rows that pickle small), read once per
     generation of content for the same query, e.g. a page of a filtered list sorted by date,
-    which sorts the whole filtered set. The key is the query as the database reads it, so it
-    holds whatever the query depends on, who may see what included."""
+    which sorts the whole filtered set."""
     if not isinstance(queryset, QuerySet):
         return list(queryset)
-    try:
-        sql, params = queryset.query.sql_with_params()
-    except EmptyResultSet:  # a query that cannot match: nothing to read
-        return []
-    return cached(f"rows:{sql}:{params!r}", lambda: list(queryset))
+    key = query_key(queryset)
+    return [] if key is None else cached(f"rows:{key}", lambda: list(queryset))
 
 
 def _wait_for(key: str) -> Any:
@@ -223,27 +230,30 @@ def page_key(request: HttpRequest, view: Any) -> str:
 # (this process's own changes at once: ``_move_on`` forgets the generation).
 LOCAL_PAGES = 256  # pages kept per process (compressed: tens of kilobytes each)
 _local_pages: dict[str, tuple[Any, ...]] = {}
-_local_generation: list[tuple[int, float]] = []  # [(generation, when read)], at most one
+# (generation, when read): replaced whole, so that the server's threads read it in one step.
+_local_generation: tuple[int, float] | None = None
 
 
 def forget_local() -> None:
     """Forget this process's copies (a change, or a test that empties the cache)."""
-    _local_generation.clear()
+    global _local_generation
+    _local_generation = None
     _local_pages.clear()
 
 
 def _generation_known_locally() -> int | None:
     seconds = settings.PUBLIC_CACHE_LOCAL_SECONDS
-    known = _local_generation[0] if _local_generation else None
+    known = _local_generation
     if seconds > 0 and known is not None and time.monotonic() - known[1] < seconds:
         return known[0]
     return None
 
 
 def _remember(key: str, page: tuple[Any, ...], current: int) -> None:
+    global _local_generation
     if settings.PUBLIC_CACHE_LOCAL_SECONDS <= 0:
         return
-    _local_generation[:] = [(current, time.monotonic())]
+    _local_generation = (current, time.monotonic())
     if len(_local_pages) >= LOCAL_PAGES:
         _local_pages.clear()  # rare, and cheaper than keeping an order of use
     _local_pages[key] = page

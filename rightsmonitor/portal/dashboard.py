@@ -26,7 +26,6 @@ from datetime import date, timedelta
 from typing import Any, overload
 from urllib.parse import urlencode
 
-from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -387,12 +386,11 @@ def latest_reports(user: Any, plan: Plan, *, limit: int = LATEST) -> ProgressRep
     )
     # Choosing sorts every acceptance of the plan's reports: once a generation of content,
     # for each audience (the key is the query, which holds who may see what).
-    try:
-        sql, params = accepted.values("pk").query.sql_with_params()
-    except EmptyResultSet:  # the user may see no report at all
+    key = pagecache.query_key(accepted.values("pk"))
+    if key is None:  # the user may see no report at all
         return ProgressReport.objects.none()
     chosen = pagecache.cached(
-        f"latest-reports:{limit}:{sql}:{params!r}", lambda: _latest_accepted(accepted, limit)
+        f"latest-reports:{limit}:{key}", lambda: _latest_accepted(accepted, limit)
     )
     return (
         ProgressReport.objects.filter(pk__in=chosen)
