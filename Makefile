@@ -14,7 +14,7 @@ PORT ?= 8000
 run: install migrate demo ## Install, migrate, load the demo plan once, serve on http://127.0.0.1:8000
 	$(RUN) python manage.py demo_logins
 	@# The background worker (file generation, daily reminders) runs beside the server and stops with it.
-	$(RUN) python manage.py db_worker --interval 1 --verbosity 0 & worker=$$!; \
+	$(RUN) python manage.py worker --interval 1 --verbosity 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(RUN) python manage.py runserver $(HOST):$(PORT)
 

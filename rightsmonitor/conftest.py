@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import socket
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
@@ -44,6 +48,51 @@ def page_cache_on(settings):  # type: ignore[no-untyped-def]
     yield
     cache.clear()
     pagecache.forget_local()
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[str]:
+    """A local S3 emulator (moto's server), as the object store a cluster would use."""
+    from moto.server import ThreadedMotoServer
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_media(settings, s3_server: str, monkeypatch: pytest.MonkeyPatch) -> Any:  # type: ignore[no-untyped-def]
+    """Files stored in a fresh bucket of the emulator, as with MEDIA_S3_BUCKET; yields the
+    bucket (boto3) to look into."""
+    import boto3
+    from django.utils.crypto import get_random_string
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    name = f"media-{get_random_string(8).lower()}"
+    bucket = boto3.resource("s3", endpoint_url=s3_server, region_name="us-east-1").Bucket(name)
+    bucket.create()
+    settings.MEDIA_ROOT = "/nonexistent-media-root"  # nothing may land on local disk
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": name,
+                "endpoint_url": s3_server,
+                "region_name": "us-east-1",
+                "location": "rm",
+                "file_overwrite": False,
+                "default_acl": None,
+                "querystring_auth": True,
+            },
+        },
+    }
+    return bucket
 
 
 @pytest.fixture

@@ -131,6 +131,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz first: probes need no host check, HTTPS redirect or session (core/health.py).
+    "rightsmonitor.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before anything reads the body (CSRF reads the form).
     "rightsmonitor.core.middleware.RequestSizeLimitMiddleware",
@@ -256,6 +258,25 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Uploaded and generated files (evidence, assessment files, imports, feedback attachments) on
+# S3-compatible storage when MEDIA_S3_BUCKET is set (several hosts, no shared disk). The
+# bucket stays private: files are read through the application, which checks who may see them.
+# Credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, read by boto3 itself.
+MEDIA_S3_BUCKET = envstr("MEDIA_S3_BUCKET", "")
+if MEDIA_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": envstr("MEDIA_S3_ENDPOINT_URL", "") or None,
+            "region_name": envstr("MEDIA_S3_REGION", "") or None,
+            "location": envstr("MEDIA_S3_PREFIX", "").strip("/"),
+            # Names are made unique as on disk, never overwritten.
+            "file_overwrite": False,
+            "default_acl": None,
+            "querystring_auth": True,
+        },
+    }
 WHITENOISE_USE_FINDERS = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -378,6 +399,13 @@ CACHES = {
 # seen by the others' caches.
 SHARED_CACHE = CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache"
 PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", 600 if SHARED_CACHE else 0)
+# Sessions are read from the shared cache and written through to the database, so every server
+# process knows a sign-in at once and an emptied cache signs nobody out.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if SHARED_CACHE
+    else "django.contrib.sessions.backends.db"
+)
 # After a change of public content the background worker makes the main pages again
 # (portal/warming.py), PUBLIC_CACHE_WARM_DELAY seconds later (a burst of edits costs one run),
 # for at most PUBLIC_CACHE_WARM_SECONDS (0: never).
@@ -401,6 +429,13 @@ PUBLIC_CONTENT_APPS = frozenset(
 )
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The background worker (manage.py worker, core/worker.py): a worker silent this many seconds is
+# taken for dead and the task it ran is queued again, until it has been started
+# TASK_MAX_ATTEMPTS times; /healthz reports the worker down after HEALTH_WORKER_MAX_AGE seconds
+# without a heartbeat.
+WORKER_LOST_AFTER = envint("WORKER_LOST_AFTER", 120)
+TASK_MAX_ATTEMPTS = envint("TASK_MAX_ATTEMPTS", 3)
+HEALTH_WORKER_MAX_AGE = envint("HEALTH_WORKER_MAX_AGE", 120)
 
 # --- feedback ---
 # The confidential feedback channel (rightsmonitor/feedback, docs/decisions/0008). Its content is
@@ -438,10 +473,19 @@ PARTICIPATION_COMMENTS_PER_HOUR = envint("PARTICIPATION_COMMENTS_PER_HOUR", 10) 
 # Organisation applications per client address and hour:
 PARTICIPATION_APPLICATIONS_PER_HOUR = envint("PARTICIPATION_APPLICATIONS_PER_HOUR", 5)
 
+# Logs go to the standard error stream (the process manager keeps them), as text or, with
+# LOG_FORMAT=json, one JSON object per line (core/logs.py).
+LOG_FORMAT = envstr("LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "%(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "rightsmonitor.core.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
@@ -449,3 +493,25 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Errors go to Sentry (or a service that speaks its protocol: GlitchTip, Bugsink) when
+# SENTRY_DSN is set. No personal data and no request bodies: feedback is confidential.
+SENTRY_DSN = envstr("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    try:
+        _traces = float(envstr("SENTRY_TRACES_SAMPLE_RATE", "0"))
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            "SENTRY_TRACES_SAMPLE_RATE must be a number from 0 to 1"
+        ) from exc
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        environment=envstr("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=_traces,
+        send_default_pii=False,
+        max_request_body_size="never",
+    )

@@ -36,7 +36,7 @@ $RUN python manage.py migrate --no-input -v0
 # would answer 500.
 $RUN python manage.py collectstatic --no-input -v0
 
-$RUN python manage.py db_worker --interval 1 --verbosity 0 &
+$RUN python manage.py worker --interval 1 --verbosity 0 &
 worker=$!
 trap 'kill $worker 2>/dev/null' EXIT INT TERM
 echo "Serving on $SITE_URL with gunicorn (DEBUG off); the background worker runs beside it."

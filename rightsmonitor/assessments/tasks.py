@@ -1,4 +1,4 @@
-"""Background work (django-tasks, stored in the database; ``manage.py db_worker`` runs it)."""
+"""Background work (django-tasks, stored in the database; ``manage.py worker`` runs it)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class CoreConfig(AppConfig):
-    """Shared plumbing with no models: translated fields, optimistic locking, site context."""
+    """Shared plumbing: translated fields, optimistic locking, site context, the worker."""
 
     name = "rightsmonitor.core"
     label = "core"

@@ -1,7 +1,7 @@
 """The daily purge as a background task (django-tasks), like reporting's daily reminders.
 
 ``purge_feedback_daily`` deletes what the retention period allows, then queues itself for the
-next night, so a running ``manage.py db_worker`` keeps purging. Start the chain once::
+next night, so a running ``manage.py worker`` keeps purging. Start the chain once::
 
     python manage.py shell -c \
         "from rightsmonitor.feedback.tasks import schedule_daily_purge; schedule_daily_purge()"

@@ -3,7 +3,7 @@
 A change of content moves the page cache's generation on (core/pagecache.py), so the first
 reader of each page afterwards would pay for making it: seconds for the whole index's facet
 counts or a 3,000-action plan's dashboard. Instead, the background worker (``manage.py
-db_worker``) makes them itself, as an anonymous reader would ask for them, through the whole
+worker``) makes them itself, as an anonymous reader would ask for them, through the whole
 middleware stack: the pages, their shared fragments and aggregates land in the shared cache.
 
 - ``schedule_warming`` is called each time the generation moves on; it queues one run,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+from contextlib import nullcontext
 from pathlib import PurePath
 from typing import Any
 
@@ -21,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rightsmonitor.core.storage import local_path
 from rightsmonitor.core.tabular import TableError, iter_messages
 from rightsmonitor.plans.actions import record_actor
 from rightsmonitor.plans.models import Action
@@ -133,12 +135,12 @@ def request_import(
         raise ValidationError(_("The file is larger than 1 GB."), code="too_large")
     name = PurePath(upload.name or "upload").name[:200]
     run = ImportRun(format=format, filename=name, options=options or {}, requested_by=by)
-    run.file.save(name, upload, save=False)
     try:
-        check_file(run.file.path, format, options=options)
+        with local_path(upload) as uploaded:
+            check_file(uploaded, format, options=options)
     except TableError as error:
-        run.file.delete(save=False)
         raise ValidationError(list(iter_messages(error)), code="refused") from error
+    run.file.save(name, upload, save=False)
     run.save()
     transaction.on_commit(lambda: import_recommendations_file.enqueue(run.pk))
     return run
@@ -178,9 +180,10 @@ def run_import(
     try:
         # The run's outcome commits with the data it describes: a process killed before the
         # end leaves neither the rows nor a run that says "done".
-        with transaction.atomic():
+        source = nullcontext(path) if path else local_path(run.file)
+        with transaction.atomic(), source as file_path:
             summary = import_recommendations(
-                path or run.file.path,
+                file_path,
                 run.format,
                 options=run.options,
                 progress=report,
@@ -210,6 +213,37 @@ def run_import(
             % {"error": f"{type(error).__name__}: {error}"},
         )
     return summary
+
+
+def fail_interrupted_run(run_id: int) -> None:
+    """The import's task failed outside ``run_import`` (its workers died): the data's
+    transaction never committed, so nothing was written."""
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().filter(pk=run_id).first()
+        if run and run.status in {ImportRun.Status.QUEUED, ImportRun.Status.RUNNING}:
+            _record_failure(
+                run,
+                _(
+                    "The background worker stopped while it imported this file, more than "
+                    "once. Nothing was imported. Try again; if it stops again, the file may "
+                    "be too large for the server's memory."
+                ),
+            )
+
+
+def retry_import(run: ImportRun, *, by: Any) -> ImportRun:
+    """Queue a failed run's file again (kept with the run), as the same run."""
+    from rightsmonitor.recommendations.tasks import import_recommendations_file
+
+    access.require_manage(by)
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().get(pk=run.pk)
+        if run.status != ImportRun.Status.FAILED or not run.file:
+            raise ValidationError(_("Only a failed import of an uploaded file can be retried."))
+        run.status, run.errors, run.finished_at = ImportRun.Status.QUEUED, "", None
+        run.save(update_fields=["status", "errors", "finished_at"])
+        transaction.on_commit(lambda: import_recommendations_file.enqueue(run.pk))
+    return run
 
 
 def _record_failure(run: ImportRun, errors: str) -> None:

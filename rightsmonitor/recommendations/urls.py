@@ -13,6 +13,7 @@ urlpatterns = [
     path("import/", views.import_page, name="import"),
     path("import/<int:pk>/", views.import_run, name="import_run"),
     path("import/<int:pk>/progress/", views.import_run_progress, name="import_run_progress"),
+    path("import/<int:pk>/retry/", views.import_retry, name="import_retry"),
     path("import/<int:pk>/rejected.csv", views.import_rejected, name="import_rejected"),
     path("action/<int:action_pk>/", views.action_recommendations, name="action_recommendations"),
     path("<int:pk>/", public_page(views.detail), name="detail"),

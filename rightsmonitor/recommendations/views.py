@@ -747,6 +747,20 @@ def import_run_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue a failed import's file again."""
+    run = _run(request, pk)
+    try:
+        actions.retry_import(run, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The import is queued again."))
+    return redirect("recommendations:import_run", pk=run.pk)
+
+
+@login_required
 @require_safe
 def import_rejected(request: HttpRequest, pk: int) -> HttpResponse:
     """The rows the import left out, with the reasons, as CSV."""

@@ -101,13 +101,15 @@ def _zip_has(upload: UploadedFile, members: tuple[str, ...]) -> bool:
 
 
 def stored_evidence_files(storage: Storage) -> Iterator[str]:
-    """The names of every file under the evidence directory of ``storage``."""
-    if not storage.exists(EVIDENCE_DIRECTORY):
-        return
+    """The names of every file under the evidence directory of ``storage``. Listed, not asked
+    whether it exists: an object store (S3) has no directories, only names with slashes."""
     pending = [EVIDENCE_DIRECTORY]
     while pending:
         directory = pending.pop()
-        subdirectories, files = storage.listdir(directory)
+        try:
+            subdirectories, files = storage.listdir(directory)
+        except FileNotFoundError:
+            continue
         pending.extend(f"{directory}/{name}" for name in sorted(subdirectories))
         yield from (f"{directory}/{name}" for name in sorted(files))
 

@@ -2,7 +2,7 @@
 
 ``send_daily_reminders`` is the alternative to running ``manage.py send_reminders`` from cron:
 it sends the day's digests, then queues itself for the next morning, so a running
-``manage.py db_worker`` sends reminders every day. Start the chain once::
+``manage.py worker`` sends reminders every day. Start the chain once::
 
     python manage.py shell -c \
         "from rightsmonitor.reporting.tasks import schedule_daily_reminders; \

@@ -273,6 +273,90 @@ def test_a_failed_import_shows_its_problems(coordinator_client: Client, coordina
     assert 'role="alert"' in page.content.decode()
 
 
+def test_a_run_whose_workers_died_fails_and_can_be_tried_again(
+    coordinator_client: Client, django_capture_on_commit_callbacks
+) -> None:
+    """The worker was killed under the import more than TASK_MAX_ATTEMPTS times: the task is
+    given up, the run says so (never "running" for ever), and "Try again" queues it anew."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from rightsmonitor.core.worker import recover_lost_tasks
+
+    with django_capture_on_commit_callbacks(execute=True):
+        coordinator_client.post(IMPORT, {"format": "uhri-xlsx", "file": uhri_xlsx([uhri_row(1)])})
+    run = ImportRun.objects.get()
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.RUNNING)
+    DBTaskResult.objects.update(
+        status=TaskResultStatus.RUNNING,
+        worker_ids=["w1", "w2", "w3"],
+        started_at=timezone.now() - timedelta(hours=1),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        recover_lost_tasks(backend_name="default", lost_after=60, max_attempts=3)
+
+    page = coordinator_client.get(reverse("recommendations:import_run", args=[run.pk]))
+    text = text_of(page)
+    assert "Status: Failed" in text
+    assert "The background worker stopped while it imported this file" in text
+    retry_url = reverse("recommendations:import_retry", args=[run.pk])
+    assert f'action="{retry_url}"' in page.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = coordinator_client.post(retry_url)
+    assert response.status_code == 302
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.QUEUED and run.errors == ""
+    queued = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
+    assert [task.args_kwargs["args"] for task in queued] == [[run.pk]]
+    run_import(run.pk)
+    assert Recommendation.objects.count() == 1
+
+    # A run that is not failed is not queued twice.
+    coordinator_client.post(retry_url)
+    assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).count() == 1
+
+
+def test_only_managers_retry(client: Client, ngo_member, coordinator) -> None:
+    run = ImportRun.objects.create(
+        format="uhri-xlsx",
+        filename="x.xlsx",
+        status=ImportRun.Status.FAILED,
+        requested_by=coordinator,
+    )
+    client.force_login(ngo_member)
+    response = client.post(reverse("recommendations:import_retry", args=[run.pk]))
+    assert response.status_code == 403
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.FAILED
+
+
+def test_an_import_from_s3_compatible_storage(coordinator_client: Client, s3_media) -> None:
+    """With files in a bucket the upload is checked before it is stored, kept in the bucket,
+    and the worker reads it from there (through a temporary copy)."""
+    coordinator_client.post(IMPORT, {"format": "uhri-xlsx", "file": uhri_xlsx([uhri_row(1)])})
+    run = ImportRun.objects.get()
+    assert [item.key for item in s3_media.objects.all()] == [f"rm/{run.file.name}"]
+
+    run_import(run.pk)
+
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.DONE and run.created == 1
+    assert Recommendation.objects.count() == 1
+
+
+def test_a_refused_upload_is_not_stored(coordinator_client: Client, s3_media) -> None:
+    response = coordinator_client.post(
+        IMPORT, {"format": "uhri-xlsx", "file": SimpleUploadedFile("x.xlsx", b"not a workbook")}
+    )
+    assert response.status_code == 400  # the form again, with the problem
+    assert not ImportRun.objects.exists()
+    assert list(s3_media.objects.all()) == []
+
+
 # Refused files: nothing queued -------------------------------------------------------------------
 
 

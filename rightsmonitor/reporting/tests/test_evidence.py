@@ -343,3 +343,42 @@ def test_sniff_upload_reads_from_the_start_and_rewinds() -> None:
     uploaded.read(3)
     assert sniff_upload(uploaded, max_bytes=10_000).extension == ".pdf"
     assert uploaded.read() == PDF
+
+
+def test_evidence_on_s3_compatible_storage(
+    reporting_world: ReportingWorld,
+    report: Any,
+    s3_media: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """With MEDIA_S3_BUCKET the file goes to the bucket (privately), comes back through the
+    permission-checked download, is deleted with its evidence, and orphans are pruned there."""
+    from django.test import Client
+    from django.urls import reverse
+
+    author = reporting_world.focal_point_mia
+    uploaded = pdf_upload()
+    evidence = actions.add_evidence_file(report, uploaded, by=author)
+
+    keys = [item.key for item in s3_media.objects.all()]
+    assert keys == [f"rm/{evidence.file.name}"]
+    assert s3_media.Object(keys[0]).get()["Body"].read() == PDF
+
+    client = Client()
+    client.force_login(author)
+    url = reverse("reporting:evidence_download", args=[report.pk, evidence.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert response["Cache-Control"] == "private, no-store"
+    outsider = Client()
+    outsider.force_login(reporting_world.ngo_member)
+    assert outsider.get(url).status_code in {403, 404}
+
+    s3_media.put_object(Key=f"rm/evidence/999/{'c' * 32}.pdf", Body=PDF)
+    call_command("prune_evidence_files", "--older-than", "0", stdout=io.StringIO())
+    assert [item.key for item in s3_media.objects.all()] == keys
+
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.remove_evidence(evidence, by=author)
+    assert list(s3_media.objects.all()) == []
