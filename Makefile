@@ -9,7 +9,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve install uv migrate demo test test-sqlite test-postgres lint checks messages vendor bench bench-load chromium clean
+.PHONY: run serve install uv migrate demo test test-sqlite test-postgres test-resilience lint checks messages vendor bench bench-load chromium clean
 
 run: install migrate demo ## Install, migrate, load the demo plan once, serve on http://127.0.0.1:8000
 	$(RUN) python manage.py demo_logins
@@ -58,6 +58,12 @@ test-postgres: install
 	else \
 	  echo "PostgreSQL not reachable at $(PG_TEST_URL): skipping the PostgreSQL pass"; \
 	fi
+
+# The application in real processes under faults (resilience/): two gunicorn servers on one
+# PostgreSQL and Redis, a worker killed during an import, PostgreSQL restarted under load.
+# Needs PostgreSQL (RESILIENCE_PG, default the local server) and redis-server; about 4 minutes.
+test-resilience: install
+	$(RUN) pytest resilience -p no:django -p no:xdist -p no:cacheprovider -W ignore::pytest.PytestConfigWarning -q
 
 # The browser tests drive Debian's chromium; this installs it (with apt-get) only when missing, and says so.
 chromium:

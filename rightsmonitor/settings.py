@@ -11,6 +11,7 @@ import base64
 import hashlib
 import os
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
@@ -250,7 +251,7 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "rightsmonitor" / "static"]
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -512,6 +513,13 @@ if SENTRY_DSN:
         integrations=[DjangoIntegration()],
         environment=envstr("SENTRY_ENVIRONMENT", "production"),
         traces_sample_rate=_traces,
-        send_default_pii=False,
+        # Who, what they sent, and the local variables (decrypted feedback may be among them)
+        # stay here; the default deny-list scrubs cookies and tokens from headers.
+        data_collection={
+            "user_info": False,
+            "http_bodies": [],
+            "stack_frame_variables": False,
+            "database_query_data": False,
+        },
         max_request_body_size="never",
     )
