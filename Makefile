@@ -9,7 +9,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve install uv migrate demo test test-sqlite test-postgres test-resilience lint checks messages vendor bench bench-load chromium clean
+.PHONY: run serve install uv migrate demo test test-sqlite test-postgres test-resilience soak lint checks messages vendor bench bench-load chromium clean
 
 run: install migrate demo ## Install, migrate, load the demo plan once, serve on http://127.0.0.1:8000
 	$(RUN) python manage.py demo_logins
@@ -64,6 +64,10 @@ test-postgres: install
 # Needs PostgreSQL (RESILIENCE_PG, default the local server) and redis-server; about 4 minutes.
 test-resilience: install
 	$(RUN) pytest resilience -p no:django -p no:xdist -p no:cacheprovider -W ignore::pytest.PytestConfigWarning -q
+
+# The five-minute load run (resilience/test_soak.py; CI runs it for 45 s).
+soak: install
+	SOAK_SECONDS=300 $(RUN) pytest resilience/test_soak.py -p no:django -p no:xdist -p no:cacheprovider -W ignore::pytest.PytestConfigWarning -q -s
 
 # The browser tests drive Debian's chromium; this installs it (with apt-get) only when missing, and says so.
 chromium:

@@ -200,3 +200,45 @@ def test_the_application_recovers_by_itself_when_postgresql_restarts(
     )
     assert worker.alive()
     wait_until(mark.exists, timeout=30, what="the worker to run a task after the restart")
+
+
+def test_the_worker_survives_a_locked_sqlite_database_and_says_so(stack: Stack) -> None:
+    """SQLite, one writer at a time: another process holds the write lock longer than the busy
+    timeout (as a big import does). The worker meets "database is locked", logs it, writes it
+    on its heartbeat for /healthz, and runs the next task once the lock is gone."""
+    import sqlite3
+
+    database = WORK / f"locked-{free_port()}.sqlite3"
+    env = {"DATABASE_URL": f"sqlite:///{database}", "SQLITE_BUSY_TIMEOUT": "1"}
+    manage("migrate", "--no-input", "-v0", env={**ENV, **env})
+    worker = stack.worker(env)
+    beats = sqlite3.connect(database, timeout=30)
+    wait_until(
+        lambda: beats.execute("SELECT count(*) FROM core_workerheartbeat").fetchone()[0],
+        timeout=30,
+        what="the worker's first heartbeat",
+    )
+    lock = sqlite3.connect(database, timeout=30, isolation_level=None)
+    lock.execute("BEGIN IMMEDIATE")
+    lock.execute("UPDATE core_workerheartbeat SET host = host")
+    time.sleep(6)
+    lock.execute("COMMIT")
+
+    mark = WORK / f"mark-{free_port()}"
+    manage(
+        "shell",
+        "-c",
+        f"from rightsmonitor.core.tests.tasks import leave_mark; leave_mark.enqueue({str(mark)!r})",
+        env={**ENV, **env},
+    )
+    wait_until(mark.exists, timeout=60, what="the worker to run a task after the lock")
+    assert worker.alive()
+    assert "database is locked" in worker.output()
+    wait_until(
+        lambda: (
+            "locked"
+            in (beats.execute("SELECT last_error FROM core_workerheartbeat").fetchone()[0] or "")
+        ),
+        timeout=30,
+        what="the heartbeat to carry the error",
+    )

@@ -194,9 +194,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # short queries, for which JIT never pays.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # One writer at a time: the web server and the worker wait this many seconds for each other
+    # (a big import holds the lock longer; the worker then logs it and tries again).
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": envint("SQLITE_BUSY_TIMEOUT", 30),
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
