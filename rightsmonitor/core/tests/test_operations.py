@@ -15,7 +15,6 @@ import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 
 PRODUCTION = {
@@ -43,7 +42,7 @@ def run_python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
 class Envelopes(BaseHTTPRequestHandler):
     received: list[bytes] = []
 
-    def do_POST(self) -> None:  # noqa: N802 — the name http.server calls
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"] or 0))
         if self.headers.get("Content-Encoding") == "gzip":
             body = gzip.decompress(body)
