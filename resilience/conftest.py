@@ -60,6 +60,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 @pytest.fixture
 def stack(request: pytest.FixtureRequest) -> Iterator[Stack]:
+    from django.core.cache import cache
+
+    cache.clear()  # Each test starts with no cached page and no rate-limit count.
     running = Stack()
     yield running
     running.close(failed=getattr(request.node, "failed_call", True))
