@@ -342,7 +342,7 @@ API_RATE_ANON = envstr("API_RATE_ANON", "600/minute")  # per address
 API_RATE_USER = envstr("API_RATE_USER", "1200/minute")  # per user signed in with a session
 API_RATE_TOKEN = envstr("API_RATE_TOKEN", "1200/minute")  # per API token
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "rightsmonitor.api.schema.ApiSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rightsmonitor.api.pagination.CountedOncePagination",
     "PAGE_SIZE": 100,

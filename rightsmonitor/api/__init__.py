@@ -12,8 +12,9 @@ make (``urls.py`` registers the rest):
 
 A FilterSet that pages or open-data files read too lives in its app (``plans/filters.py``,
 ``reporting/filters.py``, ``recommendations/queries.py``) and the API imports it from there;
-only the API's own stay here. Shared by the domain modules: ``fields.py`` (translated texts)
-and ``errors.py`` (the apps' exceptions as HTTP errors, and those errors in the schema).
+only the API's own stay here. Shared by the domain modules: ``fields.py`` (translated texts,
+JSON bodies read with the types the schema says) and ``errors.py`` (the apps' exceptions as
+HTTP errors); ``schema.py`` declares the answers every operation shares (errors, 304/412, 429).
 
 The rest is the API's own app: tokens (``models``, ``access``, ``actions``, ``forms``,
 ``pages``, ``page_urls``, ``admin``), ``authentication`` (tokens and their scopes),

@@ -1,4 +1,4 @@
-"""How API v1 shapes its errors: the domain's exceptions as HTTP, and their bodies in the schema.
+"""How API v1 shapes its errors: the domain's exceptions as HTTP (``api.schema`` declares them).
 
 The apps' actions raise Django's exceptions; every view translates them the same way, through
 ``domain_errors``:
@@ -8,7 +8,8 @@ The apps' actions raise Django's exceptions; every view translates them the same
   ``{"field": ["message", ...]}``, ``non_field_errors`` for the rest
 - ``core.locking.ConcurrentEditError`` → 409 with the stored object, so nothing is lost
 
-Everything else (401, 404, 405, 429, DRF's own 400) is DRF's default exception handler.
+Everything else (401, 404, 405, 429, DRF's own 400) is DRF's default exception handler; an
+address under /api/ that names no view gets the same 404 body from ``not_found``.
 """
 
 from __future__ import annotations
@@ -20,10 +21,9 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse
-from rest_framework import exceptions, serializers, status
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework import exceptions, status
 from rest_framework.fields import get_error_detail
 from rest_framework.settings import api_settings
 
@@ -81,18 +81,8 @@ def domain_errors(
         raise Conflict(current() if current else None) from exc
 
 
-# The error answers, as the schema documents them ----------------------------------------------
-
-
-class ApiErrorSerializer(serializers.Serializer[Any]):
-    detail = serializers.CharField()
-
-
-FIELD_ERRORS = OpenApiResponse(
-    OpenApiTypes.OBJECT,
-    description=_('Field errors: {"field": ["message", ...]}; "non_field_errors" for the rest.'),
-)
-FORBIDDEN = OpenApiResponse(
-    ApiErrorSerializer, description=_("Not signed in, or not allowed to do this.")
-)
-NOT_FOUND = OpenApiResponse(ApiErrorSerializer, description=_("Not found, or not visible to you."))
+@csrf_exempt  # any method: a POST to a wrong address is as missing as a GET
+def not_found(request: HttpRequest) -> JsonResponse:
+    """404 for an address under /api/ that no view answers, in JSON as the views' own (an id
+    that is not a number, a code with a slash); Django's page would be HTML."""
+    return JsonResponse({"detail": str(exceptions.NotFound.default_detail)}, status=404)

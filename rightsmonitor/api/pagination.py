@@ -13,18 +13,36 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import get_language
+from rest_framework import serializers
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from rightsmonitor.core import pagecache
+from rightsmonitor.core.filtering import WHOLE_NUMBER
 from rightsmonitor.core.roles import audience
+
+# Longer numbers are beyond any page or count: no need to read them whole.
+_LONGEST = 18
 
 
 class CountedOncePagination(LimitOffsetPagination):
     # A larger ?limit= gives this many: a page is read and serialized whole, and a number
     # beyond what a database LIMIT holds was a server error.
     max_limit = 1000
+
+    def get_limit(self, request: Request) -> int | None:
+        limit = _given_number(request, self.limit_query_param, minimum=1)
+        return self.default_limit if limit is None else min(limit, self.max_limit)
+
+    def get_offset(self, request: Request) -> int:
+        return _given_number(request, self.offset_query_param, minimum=0) or 0
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        limit, offset = super().get_schema_operation_parameters(view)
+        limit["schema"]["minimum"] = 1
+        offset["schema"]["minimum"] = 0
+        return [limit, offset]
 
     def get_count(self, queryset: QuerySet[Any] | Sequence[Any]) -> int:
         if not isinstance(queryset, QuerySet):
@@ -51,6 +69,27 @@ class CountedOncePagination(LimitOffsetPagination):
         if self.count == 0 or self.offset > self.count:
             return []
         return queryset[self.offset : self.offset + self.limit]
+
+
+def _given_number(request: Request, name: str, *, minimum: int) -> int | None:
+    """The whole number given as ``name`` (None when absent or empty, as for the filters).
+
+    Anything else is a 400 naming the parameter: DRF's own pagination took a wrong limit or
+    offset for none, so a client's mistake gave it another page than it asked for."""
+    given = request.query_params.get(name, "")
+    if given == "":
+        return None
+    messages = serializers.IntegerField.default_error_messages
+    if not WHOLE_NUMBER.fullmatch(given):
+        raise serializers.ValidationError({name: [messages["invalid"]]})
+    digits = given.removeprefix("-")
+    number = int(digits) if len(digits) <= _LONGEST else 10**_LONGEST
+    if given.startswith("-"):
+        number = -number
+    if number < minimum:
+        message = str(messages["min_value"]).format(min_value=minimum)
+        raise serializers.ValidationError({name: [message]})
+    return number
 
 
 class SharedListPages:

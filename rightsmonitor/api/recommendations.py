@@ -34,8 +34,8 @@ from rest_framework.decorators import action as extra_action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from rightsmonitor.api.errors import FIELD_ERRORS, FORBIDDEN, NOT_FOUND, domain_errors
-from rightsmonitor.api.fields import TranslatedTextField
+from rightsmonitor.api.errors import domain_errors
+from rightsmonitor.api.fields import JsonTypedSerializer, TranslatedTextField
 from rightsmonitor.api.pagination import SharedListPages
 from rightsmonitor.core.translation import iter_translations
 from rightsmonitor.plans.models import Action, Plan, Theme
@@ -259,7 +259,7 @@ class MethodField(serializers.ChoiceField):
         return value
 
 
-class LinkRequestSerializer(serializers.Serializer[Any]):
+class LinkRequestSerializer(JsonTypedSerializer):
     """Actions are looked up among those the caller may link (``access.linkable_actions``)."""
 
     action = serializers.PrimaryKeyRelatedField(
@@ -283,7 +283,7 @@ class LinkRequestSerializer(serializers.Serializer[Any]):
         actions_field.queryset = access.linkable_actions(_user(self))
 
 
-class RejectRequestSerializer(serializers.Serializer[Any]):
+class RejectRequestSerializer(JsonTypedSerializer):
     method = serializers.ChoiceField(
         choices=METHODS,
         required=False,
@@ -379,7 +379,7 @@ class RecommendationViewSet(SharedListPages, viewsets.ReadOnlyModelViewSet[Recom
 
     @extend_schema(
         methods=["GET"],
-        responses={200: RecommendationLinkSerializer(many=True), 404: NOT_FOUND},
+        responses={200: RecommendationLinkSerializer(many=True)},
         description=_("The actions linked to the recommendation, of the plans you may see."),
     )
     @extend_schema(
@@ -390,9 +390,6 @@ class RecommendationViewSet(SharedListPages, viewsets.ReadOnlyModelViewSet[Recom
                 RecommendationLinkSerializer, description=_("Already linked: the note updated.")
             ),
             201: RecommendationLinkSerializer,
-            400: FIELD_ERRORS,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
         },
         description=_(
             "Coordinators and administrators: link an action to the recommendation (again: "
@@ -427,7 +424,7 @@ class RecommendationViewSet(SharedListPages, viewsets.ReadOnlyModelViewSet[Recom
 
     @extend_schema(
         parameters=[ACTION_ID],
-        responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={204: None},
         description=_("Coordinators and administrators: remove the link to the action."),
     )
     @extra_action(
@@ -450,12 +447,7 @@ class RecommendationViewSet(SharedListPages, viewsets.ReadOnlyModelViewSet[Recom
 
     @extend_schema(
         parameters=[ActionSuggestionQuerySerializer],
-        responses={
-            200: SuggestedActionSerializer(many=True),
-            400: FIELD_ERRORS,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-        },
+        responses={200: SuggestedActionSerializer(many=True)},
         description=_(
             "Coordinators and administrators: the actions most likely to answer the "
             "recommendation, best first, among the actions you may link; those already "
@@ -485,12 +477,7 @@ class RecommendationViewSet(SharedListPages, viewsets.ReadOnlyModelViewSet[Recom
     @extend_schema(
         parameters=[ACTION_ID],
         request=RejectRequestSerializer,
-        responses={
-            200: SuggestionDecisionSerializer,
-            400: FIELD_ERRORS,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-        },
+        responses={200: SuggestionDecisionSerializer},
         description=_(
             "Coordinators and administrators: the action does not answer the "
             "recommendation; it is not suggested again. A linked action is refused (unlink it)."
@@ -529,11 +516,7 @@ class RecommendationSuggestionsForActionView(generics.GenericAPIView[Any]):
     @extend_schema(
         operation_id="recommendations_suggested_for_action",
         parameters=[RecommendationSuggestionQuerySerializer],
-        responses={
-            200: SuggestedRecommendationSerializer(many=True),
-            400: FIELD_ERRORS,
-            403: FORBIDDEN,
-        },
+        responses={200: SuggestedRecommendationSerializer(many=True)},
         description=_(
             "Coordinators and administrators: the recommendations the action most likely answers, "
             "best first, among those concerning the plan's country (all when none does); those "

@@ -24,13 +24,8 @@ from rest_framework.decorators import action as extra_action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from rightsmonitor.api.errors import (
-    FIELD_ERRORS,
-    FORBIDDEN,
-    NOT_FOUND,
-    domain_errors,
-    non_field_error,
-)
+from rightsmonitor.api.errors import domain_errors, non_field_error
+from rightsmonitor.api.fields import JsonTypedSerializer
 from rightsmonitor.core.filtering import BoundedFilterSet
 from rightsmonitor.plans.access import actions_for_user, plans_for_user
 from rightsmonitor.plans.models import Action, ActionQuerySet, Agency
@@ -232,7 +227,7 @@ class MonitoringConflictSerializer(serializers.Serializer[Any]):
 # Serializers: what is written -----------------------------------------------------------------
 
 
-class ReportStartSerializer(serializers.Serializer[Any]):
+class ReportStartSerializer(JsonTypedSerializer):
     """Actions and periods are looked up among those the caller may see."""
 
     action = serializers.PrimaryKeyRelatedField(queryset=Action.objects.none())
@@ -251,7 +246,7 @@ class ReportStartSerializer(serializers.Serializer[Any]):
         )
 
 
-class ReportEditSerializer(serializers.ModelSerializer[ProgressReport]):
+class ReportEditSerializer(JsonTypedSerializer, serializers.ModelSerializer[ProgressReport]):
     """The fields to change (any of them), and the version of the report the edit started from."""
 
     version = serializers.IntegerField(
@@ -290,7 +285,7 @@ class ReportEditSerializer(serializers.ModelSerializer[ProgressReport]):
         return attrs
 
 
-class TransitionRequestSerializer(serializers.Serializer[Any]):
+class TransitionRequestSerializer(JsonTypedSerializer):
     name = serializers.ChoiceField(choices=TRANSITION_NAMES)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     version = serializers.IntegerField(
@@ -308,14 +303,14 @@ class EvidenceFileSerializer(serializers.Serializer[Any]):
     )
 
 
-class EvidenceLinkSerializer(serializers.Serializer[Any]):
+class EvidenceLinkSerializer(JsonTypedSerializer):
     url = serializers.URLField(max_length=500)
     description = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=500
     )
 
 
-class MonitoringChangeSerializer(serializers.Serializer[Any]):
+class MonitoringChangeSerializer(JsonTypedSerializer):
     assessed_status = serializers.ChoiceField(choices=ImplementationStatus.choices, required=False)
     on_monitoring = serializers.BooleanField(
         allow_null=True,
@@ -379,11 +374,7 @@ class ReportViewSet(
 
     @extend_schema(
         request=ReportStartSerializer,
-        responses={
-            201: ReportDetailSerializer,
-            400: FIELD_ERRORS,
-            403: FORBIDDEN,
-        },
+        responses={201: ReportDetailSerializer},
         description=_(
             "Open the agency's draft report on an action for a period (a focal point of an "
             "agency responsible for the action). An existing report is returned as it is."
@@ -405,9 +396,6 @@ class ReportViewSet(
         request=ReportEditSerializer,
         responses={
             200: ReportDetailSerializer,
-            400: FIELD_ERRORS,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
             409: OpenApiResponse(
                 ReportConflictSerializer,
                 description=_("Someone saved a newer version; it is in “current”."),
@@ -432,9 +420,6 @@ class ReportViewSet(
         request=TransitionRequestSerializer,
         responses={
             200: ReportDetailSerializer,
-            400: FIELD_ERRORS,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
             409: OpenApiResponse(
                 ReportConflictSerializer,
                 description=_("The report changed since the given version; it is in “current”."),
@@ -465,12 +450,7 @@ class ReportViewSet(
             "multipart/form-data": EvidenceFileSerializer,
             "application/json": EvidenceLinkSerializer,
         },
-        responses={
-            201: EvidenceSerializer,
-            400: FIELD_ERRORS,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-        },
+        responses={201: EvidenceSerializer},
         description=_(
             "Attach a file (multipart: file, description; PDF, DOCX, XLSX, PNG or JPEG whose "
             "content matches its name, within the size limit) or a link (url, description)."
@@ -560,9 +540,6 @@ class MonitoringViewSet(viewsets.GenericViewSet[Any]):
         request=MonitoringChangeSerializer,
         responses={
             200: ActionMonitoringSerializer,
-            400: FIELD_ERRORS,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
             409: OpenApiResponse(
                 MonitoringConflictSerializer,
                 description=_("The verdict changed since the given version; it is in “current”."),

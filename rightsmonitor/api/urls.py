@@ -4,11 +4,11 @@ The viewsets of each domain module (``api/<domain>.py``) are registered here; ro
 does not make come from the module's own ``urlpatterns``.
 """
 
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from rightsmonitor.api import indicators, participation, plans, recommendations, reporting
+from rightsmonitor.api import errors, indicators, participation, plans, recommendations, reporting
 
 router = DefaultRouter()
 router.register("plans", plans.PlanViewSet, basename="plan")
@@ -39,4 +39,7 @@ urlpatterns = [
     path("v1/", include((v1, "v1"), namespace="v1")),
     # The docs page loads its script from a URL (no inline script), which the CSP requires.
     path("v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="v1:schema"), name="api-docs"),
+    # Last: whatever else ends in a slash is a JSON 404. (Without the slash, Django first
+    # redirects to it, as everywhere.)
+    re_path(r"^(?:.*/)?$", errors.not_found),
 ]

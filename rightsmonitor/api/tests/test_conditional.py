@@ -43,6 +43,16 @@ def test_304_while_unchanged_then_200_with_a_new_etag(client: Client) -> None:
     assert changed.json()["results"][0]["title"]["en"] == "A new title"
 
 
+def test_412_when_if_match_does_not(client: Client) -> None:
+    """The schema declares 412 on every GET: Django answers it for a stale If-Match."""
+    build_plan(code="kz")
+    etag = client.get(PLANS).headers["ETag"]
+    assert client.get(PLANS, HTTP_IF_MATCH=etag).status_code == 200
+    stale = client.get(PLANS, HTTP_IF_MATCH='"stale"')
+    assert stale.status_code == 412
+    assert stale.content == b""
+
+
 def test_a_changed_report_gets_a_new_etag(focal_point_mia) -> None:  # type: ignore[no-untyped-def]
     plan = build_plan(code="kz", sections=1, actions_per_section=1)
     (period,) = ensure_periods(plan, until=datetime.date(2022, 12, 31))
