@@ -74,7 +74,8 @@ _WRONG_TYPE = {
 }
 
 
-# The schema's "date" (RFC 3339's full-date); Python's ISO reading also takes 20220105 or 2022-W01-1.
+# The schema's "date" (RFC 3339's full-date); Python's ISO reading also takes 20220105 and
+# 2022-W01-1.
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
 

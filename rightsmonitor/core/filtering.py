@@ -3,10 +3,10 @@
 A number filter read a decimal, so ``?action=99999999999999999999`` or ``?year=1e16`` went to
 the database as they were and came back as an ``OverflowError``: a server error for what is
 the reader's mistake; and ``?period=0.5`` was cut to 0 and matched nothing. Here a number is
-whole, in digits, and within what the database and the calendar hold, and a yes/no filter refuses other
-words (Django's reads ``?needs_review=banana`` as "either"). A value that is none of these is
-invalid like any other: the API answers 400 naming the parameter, the pages leave the filter
-out and say so. An empty value still means "not given".
+whole, in digits, within what the database and the calendar hold; a yes/no filter takes "true"
+or "false" (Django's reads ``?needs_review=banana`` as "either"). Any other value is invalid:
+the API answers 400 naming the parameter, the pages leave the filter out and say so. An empty
+value still means "not given".
 """
 
 from __future__ import annotations
