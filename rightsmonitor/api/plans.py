@@ -11,6 +11,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
@@ -19,6 +20,7 @@ from rightsmonitor.api.fields import TranslatedTextField
 from rightsmonitor.api.pagination import SharedListPages
 from rightsmonitor.core.filtering import BoundedFilterSet
 from rightsmonitor.plans.access import actions_for_user, plans_for_user
+from rightsmonitor.plans.deadline_display import deadline_label
 from rightsmonitor.plans.filters import ActionFilter, AgencyFilter, PlanFilter
 from rightsmonitor.plans.models import (
     Action,
@@ -29,6 +31,7 @@ from rightsmonitor.plans.models import (
     Plan,
     Section,
 )
+from rightsmonitor.reporting.queries import STATUSES, status_of, with_monitoring
 
 # Filters --------------------------------------------------------------------------------------
 
@@ -75,12 +78,19 @@ class AssignmentSerializer(serializers.ModelSerializer[ActionAgency]):
 
 class DeadlineSerializer(serializers.Serializer[Action]):
     text = serializers.CharField(source="deadline_text")
+    display = serializers.SerializerMethodField(
+        help_text="The deadline as the answer's language writes it, from its parsed form; the "
+        "text as written when it cannot be read."
+    )
     due_date = serializers.DateField(allow_null=True)
     start_date = serializers.DateField(allow_null=True)
     recurrence = serializers.CharField()
     recurrence_month = serializers.IntegerField(allow_null=True)
     recurrence_day = serializers.IntegerField(allow_null=True)
     needs_review = serializers.BooleanField(source="deadline_needs_review")
+
+    def get_display(self, action: Action) -> str:
+        return deadline_label(action.deadline_text)
 
 
 class ActionSerializer(serializers.ModelSerializer[Action]):
@@ -102,6 +112,9 @@ class ActionSerializer(serializers.ModelSerializer[Action]):
         slug_field="key", many=True, read_only=True
     )
     url = serializers.SerializerMethodField()
+    assessed_status = serializers.SerializerMethodField(
+        help_text=_("The coordinator's verdict; “not_assessed” while there is none.")
+    )
 
     class Meta:
         model = Action
@@ -119,7 +132,13 @@ class ActionSerializer(serializers.ModelSerializer[Action]):
             "agencies",
             "themes",
             "url",
+            "assessed_status",
         ]
+
+    @extend_schema_field(serializers.ChoiceField(choices=list(STATUSES)))
+    def get_assessed_status(self, action: Action) -> str:
+        """By ``reporting.queries.status_of``, as pages, open data and the assessment count."""
+        return status_of(action)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, action: Action) -> str:
@@ -217,10 +236,8 @@ class ActionViewSet(SharedListPages, viewsets.ReadOnlyModelViewSet[Action]):
     filterset_class = ActionFilter
 
     def get_queryset(self) -> QuerySet[Action]:
-        return (
-            actions_for_user(self.request.user)
-            .with_related()
-            .order_by("plan__code", "section__order", "order", "pk")
+        return with_monitoring(actions_for_user(self.request.user).with_related()).order_by(
+            "plan__code", "section__order", "order", "pk"
         )
 
 

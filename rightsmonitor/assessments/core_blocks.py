@@ -26,9 +26,11 @@ from rightsmonitor.assessments.content import (
 from rightsmonitor.assessments.renderers.common import (
     Cell,
     Link,
+    Percent,
     format_date,
     status_label,
 )
+from rightsmonitor.plans.deadline_display import deadline_label
 from rightsmonitor.plans.models import Action, ActionAgency
 
 if TYPE_CHECKING:
@@ -127,11 +129,12 @@ class SummaryBlock(AssessmentBlock):
         rate = data["on_time_rate"]
         return [
             (_("Actions in the plan"), data["total"]),
-            *((status_label(key), data["by_status"][key]) for key in STATUSES),
+            # .get: snapshots published before "not yet assessed" was counted lack that key.
+            *((status_label(key), data["by_status"].get(key, 0)) for key in STATUSES),
             (_("Actions due by the end of the period"), data["due"]),
             (_("Completed on time"), data["completed_on_time"]),
             (_("Completed late"), data["completed_late"]),
-            (_("On-time rate"), "—" if rate is None else f"{rate:g} %"),
+            (_("On-time rate"), "—" if rate is None else Percent(rate)),
             (_("Overdue actions"), data["overdue"]),
             (_("Actions taken off monitoring"), data["off_monitoring"]),
         ]
@@ -295,7 +298,7 @@ class OverdueBlock(_ActionListBlock):
             row["number"],
             pick(row["title"], language),
             row["lead"],
-            row["deadline_text"] or format_date(row["due_date"]),
+            deadline_label(row["deadline_text"], language=language) or format_date(row["due_date"]),
             row["days_overdue"],
             status_label(row["status"]),
         ]
@@ -427,7 +430,7 @@ class SectionTablesBlock(AssessmentBlock):
             [
                 row["number"],
                 pick(row["title"], language),
-                row["deadline_text"] or format_date(row["due_date"]),
+                deadline_label(row["deadline_text"], language=language) or format_date(row["due_date"]),
                 self.agencies(row),
                 status_label(row["status"]),
                 self.report_text(row["report"]),

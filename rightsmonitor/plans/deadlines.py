@@ -68,6 +68,9 @@ class ParsedDeadline:
     recurrence_month: int | None  # "annually, by 25 January" -> 1 ...
     recurrence_day: int | None  # ... and 25
     parsed: bool  # False: keep the text and flag it for a coordinator
+    # The period the text names ("first half of 2023": 1 Jan 2023), even when a deadline word
+    # ("by the end of") drops it from start_date: pages write the period back from it.
+    period_start: date | None = None
 
     @property
     def needs_review(self) -> bool:
@@ -423,6 +426,7 @@ def parse_deadline(text: str, *, reference_year: int | None = None) -> ParsedDea
             recurrence_month=parts.month,
             recurrence_day=parts.day,
             parsed=True,
+            period_start=parts.start,
         )
     return ParsedDeadline(
         text=text,

@@ -29,6 +29,7 @@ from rightsmonitor.assessments.core_blocks import (
 from rightsmonitor.assessments.renderers import common
 from rightsmonitor.assessments.renderers.common import Cell
 from rightsmonitor.core.charts import Series, series_for, stacked_bars
+from rightsmonitor.plans.deadline_display import deadline_label
 
 register = template.Library()
 
@@ -56,7 +57,7 @@ def long_date(value: str | None) -> str:
 @register.filter
 def deadline(row: dict[str, Any]) -> str:
     """An action row's deadline as the plan words it, else its due date."""
-    return row.get("deadline_text") or common.format_date(row.get("due_date"))
+    return deadline_label(row.get("deadline_text")) or common.format_date(row.get("due_date"))
 
 
 @register.filter
