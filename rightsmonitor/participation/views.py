@@ -259,7 +259,7 @@ def report_comments(request: HttpRequest, report_pk: int) -> HttpResponse:
         request,
         target={"report": report},
         title=_("Comments on the report of %(agency)s on action %(number)s")
-        % {"agency": report.agency.abbreviation, "number": action.number},
+        % {"agency": report.agency.short_name, "number": action.number},
         back_url=f"{action.get_absolute_url()}#report-{report.pk}",
         back_label=_("Back to action %(number)s") % {"number": action.number},
     )

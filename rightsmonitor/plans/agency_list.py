@@ -79,7 +79,9 @@ class AgencyResolver:
         self.by = by
         self._by_key: dict[str, Agency] = {}
         for agency in Agency.objects.all():
-            for key in (agency.abbreviation, agency.name_en, agency.name_ru, agency.name_kk):
+            # Plans in Russian or Kazakh write МВД or ІІМ for MIA.
+            keys = (agency.abbreviation, agency.abbreviation_ru, agency.abbreviation_kk)
+            for key in (*keys, agency.name_en, agency.name_ru, agency.name_kk):
                 if key:
                     self._by_key.setdefault(key.casefold(), agency)
         self.created: list[Agency] = []
@@ -108,5 +110,8 @@ class AgencyResolver:
 
 def find_agency(text: str) -> Agency | None:
     return Agency.objects.filter(
-        Q(abbreviation__iexact=text) | translation_filter("name", text)
+        Q(abbreviation__iexact=text)
+        | Q(abbreviation_ru__iexact=text)
+        | Q(abbreviation_kk__iexact=text)
+        | translation_filter("name", text)
     ).first()

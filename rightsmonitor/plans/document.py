@@ -77,6 +77,9 @@ def _load_agencies(items: list[dict[str, Any]], *, by: Any) -> None:
             abbreviation=abbreviation
         )
         agency.kind = item.get("kind") or Agency.Kind.OTHER
+        abbreviations = item.get("abbreviations") or {}
+        agency.abbreviation_ru = abbreviations.get("ru", "")
+        agency.abbreviation_kk = abbreviations.get("kk", "")
         set_translations(agency, "name", item.get("name") or {})
         actions.save_agency(agency, by=by)
     for item in items:

@@ -386,11 +386,18 @@ class AgencyForm(_TranslatedFormMixin, forms.ModelForm):
     instance: Agency
 
     translated = {"name": _("name")}
-    layout_order = ("abbreviation", "name", "kind", "parent")
+    layout_order = ("abbreviation", "abbreviation_ru", "abbreviation_kk", "name", "kind", "parent")
 
     class Meta:
         model = Agency
-        fields = ["abbreviation", *_names("name"), "kind", "parent"]
+        fields = [
+            "abbreviation",
+            "abbreviation_ru",
+            "abbreviation_kk",
+            *_names("name"),
+            "kind",
+            "parent",
+        ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from rightsmonitor.core.locking import VersionedModel
-from rightsmonitor.core.translation import TranslatedField
+from rightsmonitor.core.translation import TranslatedField, active_language
 from rightsmonitor.plans.deadlines import Recurrence
 
 
@@ -126,6 +126,26 @@ class Agency(models.Model):
         ],
         help_text=_("As plans write it in the list of responsible agencies, e.g. MIA."),
     )
+    # The English abbreviation above is the agency's key (addresses, API, files); these are
+    # what Russian and Kazakh pages show and what plans in those languages write (МВД, ІІМ).
+    abbreviation_ru = models.CharField(
+        _("abbreviation (Russian)"),
+        max_length=32,
+        blank=True,
+        validators=[
+            RegexValidator(r"^[^,()]+$", _("An abbreviation cannot contain commas or brackets."))
+        ],
+        help_text=_("As Russian texts write it, e.g. МВД."),
+    )
+    abbreviation_kk = models.CharField(
+        _("abbreviation (Kazakh)"),
+        max_length=32,
+        blank=True,
+        validators=[
+            RegexValidator(r"^[^,()]+$", _("An abbreviation cannot contain commas or brackets."))
+        ],
+        help_text=_("As Kazakh texts write it, e.g. ІІМ."),
+    )
     name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
     name_ru = models.CharField(_("name (Russian)"), max_length=255, blank=True)
     name_kk = models.CharField(_("name (Kazakh)"), max_length=255, blank=True)
@@ -149,7 +169,15 @@ class Agency(models.Model):
         verbose_name_plural = _("agencies")
 
     def __str__(self) -> str:
-        return f"{self.abbreviation} ({self.name})" if self.name else self.abbreviation
+        return f"{self.short_name} ({self.name})" if self.name else self.short_name
+
+    @property
+    def short_name(self) -> str:
+        """The abbreviation in the reader's language (МВД on Russian pages), else the key."""
+        return self.abbreviation_in(active_language())
+
+    def abbreviation_in(self, language: str) -> str:
+        return getattr(self, f"abbreviation_{language}", "") or self.abbreviation
 
     def get_absolute_url(self) -> str:
         return reverse("portal:agency", args=[self.abbreviation])

@@ -178,8 +178,8 @@ def status_by_lead_agency(plan: Plan) -> list[StatusRow]:
     )
     rows = [
         StatusRow(
-            label=f"{agency.abbreviation} ({agency.name})" if agency.name else agency.abbreviation,
-            chart_label=agency.abbreviation,
+            label=f"{agency.short_name} ({agency.name})" if agency.name else agency.short_name,
+            chart_label=agency.short_name,
             url=agency.get_absolute_url(),
             counts=_counts_of(agency),
         )

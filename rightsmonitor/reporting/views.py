@@ -494,7 +494,7 @@ def report_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         _("Report %(number)s (%(agency)s) is now “%(state)s”.")
         % {
             "number": report.action.number,
-            "agency": report.agency.abbreviation,
+            "agency": report.agency.short_name,
             "state": report.get_state_display(),
         },
     )
