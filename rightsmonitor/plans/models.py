@@ -18,12 +18,12 @@ from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from rightsmonitor.core.locking import VersionedModel
-from rightsmonitor.core.translation import TranslatedField, active_language
+from rightsmonitor.core.translation import TranslatedField, active_language, translation_of
 from rightsmonitor.plans.deadlines import Recurrence
 
 
@@ -171,6 +171,9 @@ class Agency(models.Model):
     def __str__(self) -> str:
         return f"{self.short_name} ({self.name})" if self.name else self.short_name
 
+    def get_absolute_url(self) -> str:
+        return reverse("portal:agency", args=[self.abbreviation])
+
     @property
     def short_name(self) -> str:
         """The abbreviation in the reader's language (МВД on Russian pages), else the key."""
@@ -178,9 +181,6 @@ class Agency(models.Model):
 
     def abbreviation_in(self, language: str) -> str:
         return getattr(self, f"abbreviation_{language}", "") or self.abbreviation
-
-    def get_absolute_url(self) -> str:
-        return reverse("portal:agency", args=[self.abbreviation])
 
 
 class FormOfCompletion(models.Model):
@@ -232,7 +232,12 @@ class Theme(models.Model):
         verbose_name_plural = _("themes")
 
     def __str__(self) -> str:
-        return str(self.name or self.key)
+        text = translation_of(self, "name")
+        if text.is_fallback and text.language == "en":
+            # Themes imported from UN files carry the UN's English name only; the interface
+            # catalogue translates those (recommendations/themes.py lists them).
+            return gettext(text.text)
+        return text.text or self.key
 
     def clean(self) -> None:
         if self.parent_id and self.parent and self.parent.parent_id:

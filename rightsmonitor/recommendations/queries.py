@@ -44,6 +44,7 @@ from rightsmonitor.recommendations.status import (
     linked_statuses,
     visible_links,
 )
+from rightsmonitor.recommendations.themes import theme_label
 
 FACET_LIMIT = 30  # values listed per facet, most frequent first
 # How the search's parameters repeat: several values as repeated keys, as one comma-separated
@@ -278,7 +279,7 @@ def facets(
         for pk, n in ranked(many[name], FACET_LIMIT):
             if pk in themes:
                 key = themes[pk].key
-                values.append(FacetValue(key, str(themes[pk]), n, chosen(name, key)))
+                values.append(FacetValue(key, theme_label(themes[pk]), n, chosen(name, key)))
         result.append(Facet(name, str(label), values))
     positions: dict[str, str] = {value: str(label) for value, label in Position.choices}
     result.append(
@@ -494,7 +495,7 @@ def coverage_by(
     elif dimension in {"theme", "affected"}:
         field = "themes" if dimension == "theme" else "affected_persons"
         rows = queryset.values(key=F(field))
-        labels = {t.pk: str(t) for t in Theme.objects.all()}
+        labels = {t.pk: theme_label(t) for t in Theme.objects.all()}
     else:
         raise ValueError(dimension)
     counted = rows.annotate(

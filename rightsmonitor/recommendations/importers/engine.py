@@ -40,6 +40,7 @@ from rightsmonitor.recommendations.models import (
     SdgTarget,
 )
 from rightsmonitor.recommendations.search import RECOMMENDATION_INDEX, index_text
+from rightsmonitor.recommendations.themes import catalogue_names
 
 BATCH = 1000
 T = TypeVar("T")
@@ -319,7 +320,9 @@ class Saver:
             while key in self.theme_keys:
                 number += 1
                 key = f"{base}-{number}"
-            pk = Theme.objects.create(key=key, kind=kind, name_en=name).pk
+            # Named in every language at once when the UN's name is in the catalogue.
+            names = {"name_en": name, **catalogue_names(name)}
+            pk = Theme.objects.create(key=key, kind=kind, **names).pk
             self.theme_keys.add(key)
             self.themes[(kind, name.casefold())] = pk
         return pk
