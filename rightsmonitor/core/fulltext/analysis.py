@@ -91,14 +91,25 @@ def _without_fleeting_vowel(word: str, stemmed: str) -> str | None:
 def index_terms(text: str) -> list[str]:
     """The stems under which ``text`` is indexed: ``analyse``'s, then the variants without a
     fleeting vowel, after the text so that phrases keep their positions."""
+    return [term for term, _word in index_forms(text)]
+
+
+def index_forms(text: str) -> list[tuple[str, str]]:
+    """``index_terms`` with the word each stem came from: the form a spelling suggestion
+    shows (``vocabulary``)."""
     stems, variants = [], []
     for word in words(text):
         stemmed = stem(word)
-        stems.append(stemmed)
+        stems.append((stemmed, word))
         variant = _without_fleeting_vowel(word, stemmed)
         if variant:
-            variants.append(variant)
+            variants.append((variant, word))
     return stems + variants
+
+
+def normalise(text: str) -> str:
+    """Text as analysis reads it: NFKC, lower case, "ё" as "е"."""
+    return _normalise(text)
 
 
 def matches(word: str, stems: set[str]) -> bool:

@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from rightsmonitor.core.fulltext.analysis import index_terms
+from rightsmonitor.core.fulltext.analysis import index_forms
 from rightsmonitor.core.fulltext.ranking import Searching
+from rightsmonitor.core.fulltext.vocabulary import Vocabulary
 
 BATCH = 500
 
@@ -24,10 +25,12 @@ class FullTextIndex(Searching):
     """One side table of analysed text keyed by the primary key of the rows it indexes; its
     searching and ranking are in ``Searching`` (``ranking.py``)."""
 
-    def __init__(self, table: str) -> None:
+    def __init__(self, table: str, *, vocabulary: bool = False) -> None:
         if not re.fullmatch(r"[a-z_][a-z0-9_]*", table):
             raise ValueError(f"Not a table name: {table!r}")
         self.table = table
+        # Its words, for spelling suggestions; the tables come from ``create_vocabulary``.
+        self.vocabulary = Vocabulary(table) if vocabulary else None
 
     def update(self, documents: Iterable[tuple[int, str, str]]) -> int:
         """Index (id, stamp, text) triples, replacing what the ids had. Returns the count."""
@@ -43,7 +46,12 @@ class FullTextIndex(Searching):
         return count
 
     def _write(self, batch: Sequence[tuple[int, str, str]]) -> int:
-        rows = [(pk, stamp, " ".join(index_terms(text))) for pk, stamp, text in batch]
+        forms = [index_forms(text) for _pk, _stamp, text in batch]
+        rows = [
+            (pk, stamp, " ".join(term for term, _word in found))
+            for (pk, stamp, _text), found in zip(batch, forms, strict=True)
+        ]
+        replaced = self._terms([pk for pk, _stamp, _body in rows]) if self.vocabulary else []
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.executemany(
@@ -57,7 +65,27 @@ class FullTextIndex(Searching):
                 cursor.executemany(
                     f"INSERT INTO {self.table} (rowid, stamp, body) VALUES (%s, %s, %s)", rows
                 )
+        if self.vocabulary:
+            self.vocabulary.change(added=forms, removed=replaced)
         return len(rows)
+
+    def _terms(self, ids: Sequence[int]) -> list[list[str]]:
+        """The indexed stems of each of ``ids`` that is in the index."""
+        found: list[list[str]] = []
+        with connection.cursor() as cursor:
+            for start in range(0, len(ids), BATCH):
+                chunk = list(ids[start : start + BATCH])
+                if connection.vendor == "postgresql":
+                    cursor.execute(
+                        f"SELECT tsvector_to_array(vec) FROM {self.table} WHERE id = ANY(%s)",
+                        [chunk],
+                    )
+                    found += [list(terms) for (terms,) in cursor.fetchall()]
+                else:
+                    marks = ",".join(["%s"] * len(chunk))
+                    cursor.execute(f"SELECT body FROM {self.table} WHERE rowid IN ({marks})", chunk)
+                    found += [body.split() for (body,) in cursor.fetchall()]
+        return found
 
     def _delete_sqlite(self, cursor: object, ids: Sequence[int]) -> None:
         for start in range(0, len(ids), BATCH):
@@ -68,6 +96,8 @@ class FullTextIndex(Searching):
     def delete(self, ids: Sequence[int]) -> None:
         if not ids:
             return
+        if self.vocabulary:
+            self.vocabulary.change(added=[], removed=self._terms(ids))
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute(f"DELETE FROM {self.table} WHERE id = ANY(%s)", [list(ids)])
@@ -124,3 +154,15 @@ def drop_index_table(connection_: BaseDatabaseWrapper, table: str) -> None:
     FullTextIndex(table)
     with connection_.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def create_vocabulary(connection_: BaseDatabaseWrapper, table: str) -> None:
+    """Give the index ``table`` its vocabulary (call from a migration; ``pg_trgm`` on
+    PostgreSQL), counting the stems it already holds."""
+    vocabulary = Vocabulary(FullTextIndex(table).table)
+    vocabulary.create(connection_)
+    vocabulary.fill(connection_, table)
+
+
+def drop_vocabulary(connection_: BaseDatabaseWrapper, table: str) -> None:
+    Vocabulary(FullTextIndex(table).table).drop(connection_)

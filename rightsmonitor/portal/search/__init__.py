@@ -4,7 +4,7 @@
 - ``indexing``: writing documents that changed (``index_objects``, ``refresh``);
 - ``receivers``: noticing saves and refreshing on commit (``WATCHED``, ``connect``);
 - ``queries``: the search page's filter, facet counts (cached per generation of content), the
-  ids of a page of results and snippets.
+  ids of a page of results, snippets and the corrected query ("Did you mean").
 
 Freshness is incremental: saves in the source apps are noted by light signal receivers and
 refreshed once, on commit, per transaction; ``refresh()`` compares every document
@@ -25,6 +25,7 @@ from rightsmonitor.portal.search.indexing import (
 from rightsmonitor.portal.search.queries import (
     STATUS_CHOICES,
     SiteSearchFilter,
+    cached_correction,
     cached_facets,
     cached_page_ids,
     counted_total,
@@ -50,6 +51,7 @@ __all__ = [
     "Document",
     "RefreshSummary",
     "SiteSearchFilter",
+    "cached_correction",
     "cached_facets",
     "cached_page_ids",
     "connect",

@@ -21,7 +21,7 @@ from django.db.models import Model
 
 from rightsmonitor.assessments.access import assessments_for_user
 from rightsmonitor.assessments.models import Assessment
-from rightsmonitor.core.fulltext import FullTextIndex
+from rightsmonitor.core.fulltext import FullTextIndex, plain_text
 from rightsmonitor.core.translation import language_codes
 from rightsmonitor.indicators.access import indicators_for_user
 from rightsmonitor.indicators.models import Indicator
@@ -34,7 +34,7 @@ from rightsmonitor.recommendations.status import linked_statuses
 from rightsmonitor.reporting.access import reports_for_user
 from rightsmonitor.reporting.models import ProgressReport
 
-SEARCH_INDEX = FullTextIndex("portal_search_fulltext")
+SEARCH_INDEX = FullTextIndex("portal_search_fulltext", vocabulary=True)
 Kind = SearchDocument.Kind
 
 
@@ -59,6 +59,15 @@ class Document:
     mechanism: str = ""
     date: date | None = None
     extra_text: str = ""  # searched, not shown (e.g. a document symbol)
+
+    def __post_init__(self) -> None:
+        # Whatever the source holds (rich text, pasted HTML, markup in a recommendation), the
+        # index and the snippets cut from the summaries read plain text; pages escape it.
+        set_ = object.__setattr__  # the dataclass is frozen
+        set_(self, "titles", {code: plain_text(text) for code, text in self.titles.items()})
+        set_(self, "summaries", {code: plain_text(text) for code, text in self.summaries.items()})
+        set_(self, "label", plain_text(self.label))
+        set_(self, "extra_text", plain_text(self.extra_text))
 
     @property
     def text(self) -> str:

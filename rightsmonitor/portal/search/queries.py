@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from rightsmonitor.core import pagecache
 from rightsmonitor.core.facets import Facet, FacetValue, many_to_many_counts
 from rightsmonitor.core.filtering import BoundedFilterSet
-from rightsmonitor.core.fulltext import WORD, Query, highlight, matches
+from rightsmonitor.core.fulltext import WORD, Correction, Query, highlight, matches
 from rightsmonitor.core.translation import fallback_order, translated_names
 from rightsmonitor.plans.models import Agency, Plan, Section, Theme
 from rightsmonitor.portal.models import SearchDocument
@@ -49,6 +49,20 @@ def snippet(text: str, stems: set[str], size: int = SNIPPET) -> list[tuple[str, 
     if start:
         window = "… " + re.sub(r"^\S*\s+", "", window)
     return highlight(window, stems)
+
+
+def correction(text: str) -> Correction | None:
+    """The search ``text`` with each word that matches nothing replaced by the nearest word of
+    the index ("Did you mean"), or None."""
+    vocabulary = SEARCH_INDEX.vocabulary
+    assert vocabulary is not None  # the index is made with its vocabulary
+    return vocabulary.correct(text)
+
+
+def cached_correction(text: str) -> Correction | None:
+    """``correction``, looked up once per generation of content for the same words."""
+    key = repr(("site-search-correction", text))
+    return pagecache.cached(key, lambda: (correction(text),))[0]  # a tuple: None is a miss
 
 
 # Searching -------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ without JavaScript and in a fixed number of queries.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +30,7 @@ from rightsmonitor.core.fulltext import Query, highlight
 from rightsmonitor.portal.models import SearchDocument
 from rightsmonitor.portal.search import (
     SiteSearchFilter,
+    cached_correction,
     cached_facets,
     cached_page_ids,
     counted_total,
@@ -134,12 +135,38 @@ class Result:
     summary: list[tuple[str, bool]]
 
 
+def _query_with(query: QueryDict, **values: str) -> str:
+    """The query string with these parameters set, on its first page, corrected by default."""
+    data = query.copy()
+    for name in ("page", "literal"):
+        data.pop(name, None)
+    for name, value in values.items():
+        data[name] = value
+    return data.urlencode()
+
+
 def _listing(
-    request: HttpRequest, found: QuerySet[SearchDocument], selected: dict[str, list[str]]
+    request: HttpRequest,
+    found: QuerySet[SearchDocument],
+    selected: dict[str, list[str]],
+    refilter: Callable[[str], QuerySet[SearchDocument]],
 ) -> dict[str, Any]:
-    """The page of results of the documents ``found``, the facets, and the chosen filters."""
-    searched = Query.parse(request.GET.get("q", ""))
+    """The page of results of the documents ``found``, the facets, and the chosen filters;
+    when the words find nothing, the corrected words' results (``refilter``) instead."""
+    text = request.GET.get("q", "")
+    searched = Query.parse(text)
     counted = cached_facets(found, selected)
+    suggestion, corrected = None, False
+    if searched and not counted_total(counted):
+        # Every word must occur, so one that matches nothing leaves nothing: suggest the
+        # nearest indexed words, and show what they find unless the words as typed are asked.
+        suggestion = cached_correction(text)
+        if suggestion and not request.GET.get("literal"):
+            found_instead = refilter(suggestion.text)
+            counted_instead = cached_facets(found_instead, selected)
+            if counted_total(counted_instead):
+                found, counted, corrected = found_instead, counted_instead, True
+                searched = Query.parse(suggestion.text)
     # The page's ids first (ranked or newest first), then just their rows: sorting every
     # match moves ids and the sort's columns only, never the documents' texts.
     paginator = CountedPaginator(found, PAGE_SIZE, count=counted_total(counted))
@@ -169,6 +196,10 @@ def _listing(
         "facets": groups,
         "chosen": _chosen(request.GET, groups),
         "searched": bool(request.GET),
+        "suggestion": suggestion,
+        "corrected": corrected,
+        "suggestion_query": _query_with(request.GET, q=suggestion.text) if suggestion else "",
+        "literal_query": _query_with(request.GET, literal="1"),
     }
 
 
@@ -181,10 +212,16 @@ def site_search(request: HttpRequest) -> HttpResponse:
     filterset = SiteSearchFilter(
         _filter_data(request.GET, selected), queryset=SearchDocument.objects.all()
     )
+
+    def refilter(text: str) -> QuerySet[SearchDocument]:
+        data = _filter_data(request.GET, selected)
+        data["q"] = text
+        return SiteSearchFilter(data, queryset=SearchDocument.objects.all()).qs
+
     context = {
         "filter": filterset,
         # The results and the facets: the same for every reader (every document is public),
         # read only when the template's shared fragment that shows them is not in the cache.
-        "listing": SimpleLazyObject(lambda: _listing(request, filterset.qs, selected)),
+        "listing": SimpleLazyObject(lambda: _listing(request, filterset.qs, selected, refilter)),
     }
     return render(request, "portal/search.html", context)
