@@ -283,13 +283,21 @@ def deactivate_user(user: User, *, by: Any) -> User:
 
 @transaction.atomic
 def update_profile(
-    user: User, *, first_name: str, last_name: str, preferred_language: str, by: Any
+    user: User,
+    *,
+    first_name: str,
+    last_name: str,
+    preferred_language: str,
+    by: Any,
+    notice_delivery: str | None = None,
 ) -> User:
     if by.pk != user.pk:
         raise PermissionDenied(_("You may only change your own profile."))
     user.first_name = first_name.strip()
     user.last_name = last_name.strip()
     user.preferred_language = preferred_language
+    if notice_delivery is not None:
+        user.notice_delivery = notice_delivery
     _save_user(user, by=by, reason="profile")
     return user
 

@@ -165,10 +165,11 @@ class ConfirmAuthenticatorForm(forms.Form):
 class ProfileForm(forms.ModelForm[User]):
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "preferred_language"]
+        fields = ["first_name", "last_name", "preferred_language", "notice_delivery"]
         widgets = {
             "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
             "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
+            "notice_delivery": forms.RadioSelect,
         }
 
 

@@ -35,6 +35,13 @@ class Role(models.TextChoices):
 STAFF_ROLES = (Role.ADMINISTRATOR, Role.COORDINATOR)
 
 
+class NoticeDelivery(models.TextChoices):
+    """How a person hears by e-mail of the reports handed to them."""
+
+    IMMEDIATE = "immediate", _("An e-mail at each hand-off")
+    DAILY_DIGEST = "daily_digest", _("One e-mail a day (the daily digest)")
+
+
 class Organisation(models.Model):
     """A non-governmental body whose members take part: an NGO, an academic centre, a UN office."""
 
@@ -121,6 +128,16 @@ class User(AbstractUser):
     )
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    notice_delivery = models.CharField(
+        _("e-mails about reports"),
+        max_length=16,
+        choices=NoticeDelivery.choices,
+        default=NoticeDelivery.IMMEDIATE,
+        help_text=_(
+            "When a report is handed to you (to sign off, revise or review): at once, or "
+            "gathered in the next daily digest."
+        ),
     )
 
     USERNAME_FIELD = "email"

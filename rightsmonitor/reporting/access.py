@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from rightsmonitor.core.roles import is_focal_point, is_staff_role
 from rightsmonitor.core.workflow import Transition, WhoCheck
 from rightsmonitor.plans.models import Action, ActionAgency, PlanQuerySet
 from rightsmonitor.reporting.models import (
     AgencyReportingSettings,
+    Evidence,
     ProgressReport,
     ProgressReportQuerySet,
 )
@@ -61,6 +62,13 @@ def sign_off_required(agency_id: int) -> bool:
     """
     return AgencyReportingSettings.objects.filter(
         agency_id=agency_id, sign_off_required=True
+    ).exists()
+
+
+def uses_ready_step(agency_id: int) -> bool:
+    """Whether the agency's validating authority signs off only reports marked ready."""
+    return AgencyReportingSettings.objects.filter(
+        agency_id=agency_id, sign_off_required=True, ready_step=True
     ).exists()
 
 
@@ -116,8 +124,14 @@ def transitions_for(user: Any, report: ProgressReport) -> list[Transition]:
         report.state,
         sign_off_required=sign_off_required(report.agency_id),
         times_returned=report.times_returned,
+        ready_step=uses_ready_step(report.agency_id),
     )
     return [transition for transition in possible if can_take(user, report, transition)]
+
+
+def can_assign(user: Any, report: ProgressReport) -> bool:
+    """Hand a report to a colleague: a focal point of the report's agency, while it is open."""
+    return is_author(user, report) and report.state != ReportState.ACCEPTED
 
 
 def can_report_on(user: Any, action: Action) -> bool:
@@ -145,3 +159,22 @@ def can_view_action_timeline(user: Any, action: Action) -> bool:
         return True
     validated = validated_agency_ids(user)
     return any(assignment.agency_id in validated for assignment in action.assignments.all())
+
+
+# Evidence anyone may download ------------------------------------------------------------------
+
+# The evidence of a report everyone may read (``reports_for_user`` of the public): an accepted
+# report of a public plan. Drafts, reports under review and non-public plans stay private.
+_PUBLIC_EVIDENCE = Q(
+    report__state=ReportState.ACCEPTED,
+    report__action__plan__status__in=PlanQuerySet.PUBLIC_STATUSES,
+)
+
+
+def public_evidence() -> QuerySet[Evidence]:
+    """Evidence that downloads without login, from its public address."""
+    return Evidence.objects.filter(_PUBLIC_EVIDENCE)
+
+
+def evidence_is_public(evidence: Evidence) -> bool:
+    return public_evidence().filter(pk=evidence.pk).exists()

@@ -22,6 +22,7 @@ from simple_history.models import HistoricalRecords
 from rightsmonitor.core.audit import AuditRow
 from rightsmonitor.core.locking import VersionedModel
 from rightsmonitor.plans.models import Action, Agency, Plan
+from rightsmonitor.reporting.notices import render_notice
 from rightsmonitor.reporting.workflow import AWAITING_REVIEW, ReportState
 
 
@@ -125,6 +126,14 @@ class AgencyReportingSettings(models.Model):
         Agency, on_delete=models.CASCADE, related_name="reporting_settings"
     )
     sign_off_required = models.BooleanField(_("reports need sign-off"), default=True)
+    ready_step = models.BooleanField(
+        _("reports are marked ready for sign-off"),
+        default=False,
+        help_text=_(
+            "When ticked, a focal point marks each report ready before the validating "
+            "authority may sign it off."
+        ),
+    )
     validating_authority = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("validating authority"),
@@ -170,11 +179,18 @@ class ProgressReportQuerySet(models.QuerySet["ProgressReport"]):
         """Not yet sent to the coordinator although the period's submission deadline passed."""
         return self.filter(
             period__submission_deadline__lt=day,
-            state__in=[ReportState.DRAFT, ReportState.SIGNED_OFF, ReportState.RETURNED],
+            state__in=[
+                ReportState.DRAFT,
+                ReportState.READY,
+                ReportState.SIGNED_OFF,
+                ReportState.RETURNED,
+            ],
         )
 
     def with_related(self) -> ProgressReportQuerySet:
-        return self.select_related("action__plan", "action__section", "agency", "period", "author")
+        return self.select_related(
+            "action__plan", "action__section", "agency", "period", "author", "assignee"
+        )
 
     # What each page shows of a list of reports, in a fixed number of queries.
 
@@ -231,6 +247,15 @@ class ProgressReport(VersionedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="progress_reports",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_reports",
+        help_text=_("The focal point of the agency who is to work on the report next."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -367,8 +392,37 @@ class MonitoringChange(AuditRow):
         return f"{self.action_id}: {self.field} {self.old_value} → {self.new_value}"
 
 
+class NoticeEvent(models.TextChoices):
+    """What a notice is about; its sentence is written when it is read (``reporting.notices``)."""
+
+    READY = "ready", _("Ready for sign-off")
+    SIGNED_OFF = "signed_off", _("Signed off")
+    SENT_BACK = "sent_back", _("Sent back to draft")
+    SUBMITTED = "submitted", _("Submitted for review")
+    RESUBMITTED = "resubmitted", _("Resubmitted for review")
+    RETURNED = "returned", _("Returned for revision")
+    ACCEPTED = "accepted", _("Accepted")
+    ASSIGNED = "assigned", _("Assigned to you")
+    DUE_SOON = "due_soon", _("Due soon")
+    OVERDUE = "overdue", _("Overdue")
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def awaiting_digest(self) -> NotificationQuerySet:
+        """Hand-off notices not yet mailed to people who chose the daily digest."""
+        return self.filter(mailed_at__isnull=True).exclude(
+            event__in=["", NoticeEvent.DUE_SOON, NoticeEvent.OVERDUE]
+        )
+
+
 class Notification(models.Model):
-    """An in-app notice: a report returned, something due soon or overdue."""
+    """An in-app notice: an event (a hand-off, something due soon or overdue) and its facts.
+
+    ``params`` holds the facts (report, action number, agency, period, comment, who acted...)
+    so that the sentence is written in the reader's language when it is read; ``text`` is the
+    English sentence of notices stored before events existed, shown only when ``event`` is
+    blank. ``mailed_at`` says when the notice went out by e-mail (at once, or in a digest).
+    """
 
     class Kind(models.TextChoices):
         DUE_SOON = "due_soon", _("Due soon")
@@ -376,15 +430,24 @@ class Notification(models.Model):
         RETURNED = "returned", _("Returned for revision")
         SUBMITTED = "submitted", _("Submitted for review")
         ACCEPTED = "accepted", _("Accepted")
+        READY = "ready", _("Ready for sign-off")
+        SIGNED_OFF = "signed_off", _("Signed off")
+        SENT_BACK = "sent_back", _("Sent back to draft")
+        ASSIGNED = "assigned", _("Assigned to you")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    text = models.CharField(max_length=500)
+    event = models.CharField(max_length=16, choices=NoticeEvent.choices, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    text = models.CharField(max_length=500, blank=True)
     url = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    mailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -393,7 +456,12 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
 
     def __str__(self) -> str:
-        return self.text
+        return self.message
+
+    @property
+    def message(self) -> str:
+        """The notice in the active language (the reader's, on a page or in their mail)."""
+        return render_notice(self)
 
 
 class ReminderDigest(models.Model):

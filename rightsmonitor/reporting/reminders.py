@@ -5,8 +5,8 @@ Who hears about what (``collect_digests``):
 - **Focal points**, about their agency: items due in exactly one of ``settings.REMINDER_DAYS``
   days (30, 7 and 1 by default: an item is mentioned on those days only), everything overdue,
   and reports returned for revision (listed once, under "returned", not again as overdue).
-- **Validating authorities**, for agencies whose reports need sign-off: draft or returned
-  reports with a narrative, awaiting their sign-off.
+- **Validating authorities**, for agencies whose reports need sign-off: drafts with a
+  narrative awaiting their sign-off (with the "ready for sign-off" step: reports marked ready).
 - **Coordinators**: per agency, how many deadlines and reports are overdue and how many
   reports await review.
 
@@ -16,6 +16,10 @@ goes out once everything is committed. A person who already has today's row is s
 second run on the same day sends nothing; the unique constraint settles two runs racing. The
 price is at-most-once delivery: if the mail server refuses after the commit, that day's digest
 is lost (the error is logged and raised, so cron reports it).
+
+Hand-off notices (``reporting.mails``) of people who chose the daily digest wait for the next
+run: they are listed in the digest ("Handed to you") and marked mailed in the same
+transaction as the digest's row, so each goes out once and a second run sends nothing.
 
 Notifications: a "due soon" notice for what is mentioned as due soon, and an "overdue" notice
 for what is overdue for the first time (the person's previous digest predates it), so the
@@ -38,13 +42,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from rightsmonitor.accounts.models import Role, User
+from rightsmonitor.accounts.models import NoticeDelivery, Role, User
 from rightsmonitor.plans.models import Action, Agency
+from rightsmonitor.reporting import notices as notice_text
 from rightsmonitor.reporting.models import (
     AgencyReportingSettings,
     Notification,
@@ -88,6 +93,7 @@ class Digest:
     returned: list[ReturnedReport] = field(default_factory=list)
     sign_off: list[ProgressReport] = field(default_factory=list)
     agencies: list[AgencyCounts] = field(default_factory=list)  # coordinators only
+    handed: list[Notification] = field(default_factory=list)  # hand-offs waiting for the digest
 
     @property
     def size(self) -> int:
@@ -98,6 +104,7 @@ class Digest:
             + len(self.returned)
             + len(self.sign_off)
             + len(self.agencies)
+            + len(self.handed)
         )
 
 
@@ -178,6 +185,16 @@ def collect_digests(*, on: date) -> list[Digest]:
     if summary:
         for user in coordinators:
             digests.setdefault(user.pk, Digest(user)).agencies = summary
+
+    waiting = (
+        Notification.objects.awaiting_digest()
+        .filter(user__is_active=True, user__notice_delivery=NoticeDelivery.DAILY_DIGEST)
+        .exclude(user__email="")
+        .select_related("user")
+        .order_by("created_at", "pk")
+    )
+    for notice in waiting:
+        digests.setdefault(notice.user_id, Digest(notice.user)).handed.append(notice)
     return sorted(digests.values(), key=lambda digest: digest.user.pk)
 
 
@@ -199,7 +216,9 @@ def _open_reports() -> tuple[dict[int, list[ReturnedReport]], dict[int, list[Pro
             | Q(
                 state=ReportState.DRAFT,
                 agency__reporting_settings__sign_off_required=True,
+                agency__reporting_settings__ready_step=False,
             )
+            | Q(state=ReportState.READY, agency__reporting_settings__sign_off_required=True)
         )
         .select_related("action__plan", "agency__reporting_settings", "period")
         .annotate(return_comment=Subquery(last_return))
@@ -212,7 +231,7 @@ def _open_reports() -> tuple[dict[int, list[ReturnedReport]], dict[int, list[Pro
             returned[report.agency_id].append(ReturnedReport(report, comment))
         agency_settings = getattr(report.agency, "reporting_settings", None)
         needs_sign_off = agency_settings is not None and agency_settings.sign_off_required
-        if needs_sign_off and report.narrative.strip():
+        if report.state == ReportState.READY or (needs_sign_off and report.narrative.strip()):
             sign_off[report.agency_id].append(report)
     return returned, sign_off
 
@@ -262,42 +281,23 @@ def _language(user: User) -> str:
     return user.preferred_language if user.preferred_language in codes else settings.LANGUAGE_CODE
 
 
-def _day(day: date) -> str:
-    return formats.date_format(day, "j E Y")
-
-
-def _when(due: date, on: date) -> str:
-    days = (due - on).days
-    if days < 0:
-        return ngettext(
-            "was due %(date)s, %(days)d day overdue",
-            "was due %(date)s, %(days)d days overdue",
-            -days,
-        ) % {"date": _day(due), "days": -days}
-    if days == 0:
-        return _("due today, %(date)s") % {"date": _day(due)}
-    return ngettext("due %(date)s, in %(days)d day", "due %(date)s, in %(days)d days", days) % {
-        "date": _day(due),
-        "days": days,
-    }
+_when = notice_text.when_text
 
 
 def _describe_report(action: Action, agency: Agency, period: ReportingPeriod | None) -> str:
-    return _("Report on action %(number)s (%(agency)s) for %(period)s") % {
-        "number": action.number,
-        "agency": agency.abbreviation,
-        "period": period,
-    }
+    return notice_text.report_text(action.number, agency.abbreviation, period)
 
 
 def _describe(item: DueItem) -> str:
     if item.kind == DueKind.REPORT:
         return _describe_report(item.action, item.agency, item.period)
-    return _("Action %(number)s (%(agency)s): %(title)s") % {
-        "number": item.action.number,
-        "agency": item.agency.abbreviation,
-        "title": Truncator(item.action.title).chars(TITLE_LENGTH),
-    }
+    return notice_text.action_text(
+        item.action.number, item.agency.abbreviation, _title(item.action)
+    )
+
+
+def _title(action: Action) -> str:
+    return Truncator(action.title).chars(TITLE_LENGTH)
 
 
 def _path(item: DueItem) -> str:
@@ -320,6 +320,13 @@ def _report_line(report: ProgressReport, on: date, note: str = "") -> Line:
         url,
         note,
     )
+
+
+def _notice_line(notice: Notification) -> Line:
+    """A hand-off notice in the digest: the sentence, its comment apart, the link."""
+    url = settings.SITE_URL + notice.url if notice.url else ""
+    comment = str((notice.params or {}).get("comment", ""))
+    return Line(notice_text.render_notice(notice, comment=False), "", url, comment)
 
 
 def _subject(digest: Digest) -> str:
@@ -353,6 +360,10 @@ def _subject(digest: Digest) -> str:
             awaiting_review,
             ngettext("%(count)d awaiting review", "%(count)d awaiting review", awaiting_review),
         ),
+        (
+            len(digest.handed),
+            ngettext("%(count)d hand-off", "%(count)d hand-offs", len(digest.handed)),
+        ),
     ]
     # A list of counted phrases, each translated whole.
     summary = ", ".join(phrase % {"count": count} for count, phrase in counts if count)
@@ -373,6 +384,7 @@ def render_digest(digest: Digest, *, on: date) -> EmailMultiAlternatives:
             "returned": [_report_line(r.report, on, r.comment) for r in digest.returned],
             "sign_off": [_report_line(report, on) for report in digest.sign_off],
             "agencies": digest.agencies,
+            "handed": [_notice_line(notice) for notice in digest.handed],
             "dashboard_url": settings.SITE_URL + reverse("reporting:dashboard"),
             "notifications_url": settings.SITE_URL + reverse("reporting:notifications"),
         }
@@ -408,23 +420,38 @@ def digest_notifications(
         for item in items:
             groups[(kind, item.kind, item.due)].append(item)
     notices = []
-    with translation.override(_language(digest.user)):
-        for (kind, item_kind, due), items in groups.items():
-            if len(items) == 1:
-                what, path = _describe(items[0]), _path(items[0])
-            else:
-                what, path = _count(item_kind, len(items)), reverse("reporting:my_tasks")
-            text = _("%(what)s: %(when)s") % {"what": what, "when": _when(due, on)}
-            notices.append(Notification(user=digest.user, kind=kind, text=text[:500], url=path))
+    for (kind, item_kind, due), items in groups.items():
+        params: dict[str, object] = {
+            "what": "report" if item_kind == DueKind.REPORT else "action",
+            "count": len(items),
+            "due": due.isoformat(),
+            "on": on.isoformat(),
+        }
+        if len(items) == 1:
+            item = items[0]
+            path = _path(item)
+            params.update(
+                action=item.action.number,
+                agency=item.agency.abbreviation,
+                agency_id=item.agency.pk,
+                period=str(item.period) if item.period is not None else "",
+                title=_title(item.action),
+            )
+            if item.report is not None:
+                params["report"] = item.report.pk
+        else:
+            path = reverse("reporting:my_tasks")
+        notices.append(
+            Notification(
+                user=digest.user,
+                kind=kind,
+                event=kind,
+                params=params,
+                url=path,
+                mailed_at=timezone.now(),  # the digest itself is the e-mail
+            )
+        )
     return notices
-
-
-def _count(kind: DueKind, count: int) -> str:
-    if kind == DueKind.REPORT:
-        text = ngettext("%(count)d report", "%(count)d reports", count)
-    else:
-        text = ngettext("%(count)d action deadline", "%(count)d action deadlines", count)
-    return text % {"count": count}
 
 
 # Sending -------------------------------------------------------------------------------------
@@ -467,6 +494,10 @@ def send_reminders(*, on: date | None = None, dry_run: bool = False) -> RunSumma
             with transaction.atomic():
                 ReminderDigest.objects.create(user=digest.user, day=day, items=digest.size)
                 Notification.objects.bulk_create(notices)
+                if digest.handed:
+                    Notification.objects.filter(
+                        pk__in=[notice.pk for notice in digest.handed], mailed_at__isnull=True
+                    ).update(mailed_at=timezone.now())
                 transaction.on_commit(partial(outbox.append, message))
         except IntegrityError:
             # Another run recorded this person's digest for the day in the meantime.

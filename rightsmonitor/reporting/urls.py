@@ -6,7 +6,7 @@ Coordinator side (review_views.py): dashboard, monitoring verdicts, schedules, a
 
 from django.urls import URLPattern, URLResolver, path
 
-from rightsmonitor.reporting import review_views, views
+from rightsmonitor.reporting import public_views, review_views, views
 
 app_name = "reporting"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("reports/<int:pk>/", views.report_detail, name="report"),
     path("reports/<int:pk>/edit/", views.report_edit, name="report_edit"),
+    path("reports/<int:pk>/assign/", views.report_assign, name="report_assign"),
     path("reports/<int:pk>/evidence/", views.evidence_add, name="evidence_add"),
     path(
         "reports/<int:pk>/evidence/<int:evidence_pk>/",
@@ -34,6 +35,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "reports/<int:pk>/transition/<str:name>/", views.report_transition, name="report_transition"
     ),
     path("notifications/", views.notifications, name="notifications"),
+    # Everyone: the files of accepted reports of public plans
+    path("evidence/<int:evidence_pk>/", public_views.public_evidence, name="public_evidence"),
     # Coordinator side
     path("dashboard/", review_views.dashboard, name="dashboard"),
     path("actions/<int:action_pk>/timeline/", review_views.action_timeline, name="action_timeline"),

@@ -120,10 +120,12 @@ def test_my_tasks_per_role(world: ReportingWorld) -> None:
         "drafts": 0,
         "awaiting_sign_off": 0,
         "submitted": 0,
+        "accepted": 0,
         "not_started": 2,
     }
     html = response.content.decode()
-    for title in ("Returned to you", "Drafts", "Awaiting sign-off", "Submitted", "Not started"):
+    titles = ("Returned to you", "Drafts", "Awaiting sign-off", "With the coordinator", "Accepted")
+    for title in (*titles, "Not started"):
         assert title in html
     start_1_1 = reverse("reporting:report_start", args=[world.action.pk, world.period.pk])
     assert f'action="{start_1_1}"' in html
@@ -144,6 +146,7 @@ def test_my_tasks_sections_follow_the_workflow(world: ReportingWorld) -> None:
         "drafts": 0,
         "awaiting_sign_off": 1,
         "submitted": 0,
+        "accepted": 0,
         "not_started": 0,
     }
     html = response.content.decode()
@@ -158,6 +161,7 @@ def test_my_tasks_sections_follow_the_workflow(world: ReportingWorld) -> None:
         "drafts": 0,
         "awaiting_sign_off": 0,
         "submitted": 1,
+        "accepted": 0,
         "not_started": 1,  # its contribution to 1.1
     }
 
@@ -341,10 +345,19 @@ def test_journey_without_sign_off(world: ReportingWorld, media_root: Path) -> No
     # The author's only move is "submit"; its button names the report.
     assert 'Submit<span class="visually-hidden"> (report 1.2, GPO)</span>' in html
     assert "Sign off" not in html
-    response = client.post(
-        reverse("reporting:report_transition", args=[report.pk, "submit"]),
-        {"submit-version": hidden_version_for(page, "submit")},
-    )
+    # Submitting cannot be undone: the first press shows a summary and asks again.
+    submit_url = reverse("reporting:report_transition", args=[report.pk, "submit"])
+    data = {"submit-version": hidden_version_for(page, "submit")}
+    confirm = client.post(submit_url, data)
+    assert confirm.status_code == 200
+    html = confirm.content.decode()
+    assert "Submit: report 1.2 (GPO)?" in html
+    assert "The report goes from “Draft” to “Submitted”." in html
+    assert '<input type="hidden" name="confirmed" value="yes">' in html
+    assert f'name="submit-version" value="{data["submit-version"]}"' in html
+    report.refresh_from_db()
+    assert report.state == ReportState.DRAFT  # nothing happened yet
+    response = client.post(submit_url, {**data, "confirmed": "yes"})
     assert response.status_code == 302
     assert response["Location"] == reverse("reporting:report", args=[report.pk])
     report.refresh_from_db()
@@ -382,7 +395,11 @@ def test_journey_with_sign_off(world: ReportingWorld) -> None:
     )
     response = validator.post(
         reverse("reporting:report_transition", args=[report.pk, "sign_off"]),
-        {"sign_off-comment": "Checked.", "sign_off-version": hidden_version_for(page, "sign_off")},
+        {
+            "sign_off-comment": "Checked.",
+            "sign_off-version": hidden_version_for(page, "sign_off"),
+            "confirmed": "yes",
+        },
     )
     assert response.status_code == 302
     report.refresh_from_db()
@@ -391,7 +408,7 @@ def test_journey_with_sign_off(world: ReportingWorld) -> None:
     page = author.get(reverse("reporting:report", args=[report.pk]))
     response = author.post(
         reverse("reporting:report_transition", args=[report.pk, "submit"]),
-        {"submit-version": hidden_version_for(page, "submit")},
+        {"submit-version": hidden_version_for(page, "submit"), "confirmed": "yes"},
     )
     assert response.status_code == 302
     report.refresh_from_db()
@@ -417,7 +434,12 @@ def test_return_needs_a_comment_and_shows_it(world: ReportingWorld) -> None:
     report.refresh_from_db()
     assert report.state == ReportState.SUBMITTED
 
-    response = coordinator.post(url, {"return-comment": "Give the order's number."})
+    confirm = coordinator.post(url, {"return-comment": "Give the order's number."})
+    assert confirm.status_code == 200
+    assert "Give the order&#x27;s number." in confirm.content.decode()  # shown before confirming
+    response = coordinator.post(
+        url, {"return-comment": "Give the order's number.", "confirmed": "yes"}
+    )
     assert response.status_code == 302
     page = client_for(world.focal_point_mia).get(reverse("reporting:report", args=[report.pk]))
     html = page.content.decode()
@@ -435,7 +457,7 @@ def test_transition_on_a_stale_page_is_refused(world: ReportingWorld) -> None:
     world.take(report, "resubmit")
     response = coordinator.post(
         reverse("reporting:report_transition", args=[report.pk, "accept"]),
-        {"accept-version": seen},
+        {"accept-version": seen, "confirmed": "yes"},
     )
     assert response.status_code == 409
     assert "The report changed while you were looking at it." in response.content.decode()

@@ -28,8 +28,14 @@ def rows() -> set[tuple[str, frozenset[str], str, Actor, tuple[Guard, ...], bool
 
 def test_the_table_is_exactly_the_reviewed_one() -> None:
     assert rows() == {
+        ("mark_ready", frozenset({S.DRAFT, S.RETURNED}), S.READY, Actor.AUTHOR,
+         (Guard.SIGN_OFF_REQUIRED, Guard.READY_STEP), False),
         ("sign_off", frozenset({S.DRAFT, S.RETURNED}), S.SIGNED_OFF, Actor.VALIDATOR,
+         (Guard.SIGN_OFF_REQUIRED, Guard.READY_STEP_SKIPPED), False),
+        ("sign_off", frozenset({S.READY}), S.SIGNED_OFF, Actor.VALIDATOR,
          (Guard.SIGN_OFF_REQUIRED,), False),
+        ("send_back", frozenset({S.READY}), S.DRAFT, Actor.VALIDATOR, (), True),
+        ("take_back", frozenset({S.READY}), S.DRAFT, Actor.AUTHOR, (), False),
         ("submit", frozenset({S.SIGNED_OFF}), S.SUBMITTED, Actor.AUTHOR,
          (Guard.FIRST_SUBMISSION,), False),
         ("submit", frozenset({S.DRAFT}), S.SUBMITTED, Actor.AUTHOR,
@@ -43,19 +49,28 @@ def test_the_table_is_exactly_the_reviewed_one() -> None:
         ("accept", frozenset({S.SUBMITTED, S.RESUBMITTED}), S.ACCEPTED, Actor.COORDINATOR,
          (), False),
     }  # fmt: skip
-    assert TRANSITION_NAMES == ("sign_off", "submit", "resubmit", "return", "accept")
+    assert TRANSITION_NAMES == (
+        "mark_ready",
+        "sign_off",
+        "send_back",
+        "take_back",
+        "submit",
+        "resubmit",
+        "return",
+        "accept",
+    )
 
 
 def test_every_state_but_accepted_can_be_left_and_every_state_reached() -> None:
     sources = set().union(*(t.sources for t in TRANSITIONS))
     targets = {t.target for t in TRANSITIONS}
     assert sources == set(S.values) - {S.ACCEPTED}
-    assert targets == set(S.values) - {S.DRAFT}
+    assert targets == set(S.values)
 
 
-def test_only_the_coordinator_may_return_and_only_with_a_comment() -> None:
+def test_only_return_and_send_back_need_a_comment() -> None:
     for transition in TRANSITIONS:
-        assert transition.comment_required == (transition.name == "return")
+        assert transition.comment_required == (transition.name in {"return", "send_back"})
         assert (transition.actor == Actor.COORDINATOR) == (
             transition.target in {S.RETURNED, S.ACCEPTED}
         )
@@ -186,3 +201,30 @@ def test_find_transition_refuses(
         )
         is None
     )
+
+
+# (state, times returned) -> what may happen when the agency uses the ready step.
+READY_STEP = [
+    (S.DRAFT, 0, [("mark_ready", S.READY)]),
+    (S.RETURNED, 1, [("mark_ready", S.READY)]),
+    (S.READY, 0, [("sign_off", S.SIGNED_OFF), ("send_back", S.DRAFT), ("take_back", S.DRAFT)]),
+    (S.READY, 1, [("sign_off", S.SIGNED_OFF), ("send_back", S.DRAFT), ("take_back", S.DRAFT)]),
+    (S.SIGNED_OFF, 1, [("resubmit", S.RESUBMITTED)]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("state", "times_returned", "expected"), READY_STEP)
+def test_with_the_ready_step_only_ready_reports_are_signed_off(
+    state: str, times_returned: int, expected: list[tuple[str, str]]
+) -> None:
+    possible = available_transitions(
+        state, sign_off_required=True, times_returned=times_returned, ready_step=True
+    )
+    assert [(t.name, t.target) for t in possible] == expected
+
+
+def test_a_ready_report_is_not_stranded_when_the_agency_turns_the_steps_off() -> None:
+    without_ready = available_transitions(S.READY, sign_off_required=True, times_returned=0)
+    assert [t.name for t in without_ready] == ["sign_off", "send_back", "take_back"]
+    without_sign_off = available_transitions(S.READY, sign_off_required=False, times_returned=0)
+    assert [t.name for t in without_sign_off] == ["send_back", "take_back"]
