@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -86,7 +87,7 @@ class Instrument(models.Model):
         return str(_("%(kind)s No. %(number)s of %(date)s")) % {
             "kind": self.get_kind_display(),
             "number": self.number,
-            "date": self.date.strftime("%d.%m.%Y"),
+            "date": formats.date_format(self.date),
         }
 
 

@@ -42,7 +42,7 @@ REMINDERS = frozenset({DUE_SOON, OVERDUE})
 
 
 def day_text(day: date) -> str:
-    return formats.date_format(day, "j E Y")
+    return formats.date_format(day)  # the language's long date (core/formats)
 
 
 def when_text(due: date, on: date) -> str:
