@@ -15,6 +15,7 @@ import json
 import secrets
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -23,8 +24,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from rightsmonitor.feedback import access, crypto
@@ -35,18 +39,24 @@ from rightsmonitor.feedback.models import (
     AccessLog,
     AreaAssignment,
     Case,
+    CaseNote,
     CaseStatus,
     KeyCanary,
+    PublicStatus,
+    Referral,
     describe_area,
+    due_days,
     format_code,
 )
 from rightsmonitor.feedback.uploads import check_attachment
 from rightsmonitor.feedback.workflow import WORKFLOW
-from rightsmonitor.plans.models import Plan, Section
+from rightsmonitor.plans.models import Agency, Plan, Section
 
 ATTACHMENT_DIRECTORY = "feedback"
 MAX_CONTENT_LENGTH = 10_000
 MAX_ANSWER_LENGTH = 10_000
+MAX_NOTE_LENGTH = 10_000
+MAX_REPLY_LENGTH = 5_000
 
 
 @dataclass(frozen=True)
@@ -85,13 +95,25 @@ class Attachment:
 
 @dataclass(frozen=True)
 class SubmitterView:
-    """All the submitter may see of their case: its status and the answer."""
+    """All the submitter may see of their case: its public status and the answer."""
 
     code: str
-    status: str
+    status: str  # a PublicStatus value
     status_label: str
     answer: str
     answered_on: date | None
+    can_reply: bool
+
+
+@dataclass(frozen=True)
+class NoteView:
+    """A note, response or reply as the case page shows it, decrypted."""
+
+    kind: str
+    kind_label: str
+    author: Any
+    at: datetime
+    text: str
 
 
 def new_code(length: int) -> str:
@@ -104,14 +126,20 @@ def normalise_code(text: str) -> str:
 
 
 def _log(
-    kind: str, *, by: Any, case: Case | None = None, reference: str = "", detail: str = ""
+    kind: str,
+    *,
+    by: Any,
+    case: Case | None = None,
+    reference: str = "",
+    detail: str = "",
+    at: datetime | None = None,
 ) -> AccessLog:
     return AccessLog.objects.create(
         kind=kind,
         user=by if getattr(by, "is_authenticated", False) else None,
         case=case,
         reference=case.reference if case is not None else reference,
-        at=timezone.now(),
+        at=at or timezone.now(),
         detail=detail[:500],
     )
 
@@ -165,6 +193,7 @@ def submit_case(
         "content": crypto.encrypt_text(content),
         "contact": crypto.encrypt_text(json.dumps(asdict(contact))) if contact else "",
         "received_on": timezone.localdate(),
+        "due_date": timezone.localdate() + timedelta(days=due_days(kind)),
     }
     stored_file = ""
     try:
@@ -190,20 +219,81 @@ def check_case(code: str, secret: str) -> SubmitterView | None:
     Takes as long for an unknown code as for a wrong secret, so timing tells nothing; the
     caller counts failures per address (``views.FAILED_CHECKS``).
     """
+    case = _found(code, secret)
+    if case is None:
+        return None
+    status = public_status(case)
+    return SubmitterView(
+        code=case.display_reference,
+        status=status,
+        status_label=str(PublicStatus(status).label),
+        answer=crypto.decrypt_text(case.answer) if case.status != CaseStatus.NEW else "",
+        answered_on=case.answered_on,
+        can_reply=case.is_open,
+    )
+
+
+def public_status(case: Case) -> str:
+    """What the submitter is told: received, under review, referred, answered or closed."""
+    if case.status == CaseStatus.CLOSED:
+        return PublicStatus.CLOSED
+    if case.status == CaseStatus.ANSWERED:
+        return PublicStatus.ANSWERED
+    if Referral.objects.active().filter(case=case).exists():
+        return PublicStatus.REFERRED
+    if case.status == CaseStatus.IN_PROGRESS:
+        return PublicStatus.UNDER_REVIEW
+    return PublicStatus.RECEIVED
+
+
+def _found(code: str, secret: str) -> Case | None:
+    """The case with this code if the secret is its secret, in the same time either way."""
     reference, secret = normalise_code(code), normalise_code(secret)
     case = Case.objects.filter(reference=reference).first() if reference else None
     if case is None:
         make_password(secret)  # the same work as a real check
         return None
-    if not check_password(secret, case.secret_hash):
+    return case if check_password(secret, case.secret_hash) else None
+
+
+def reply_to_case(code: str, secret: str, *, text: str) -> Case | None:
+    """Store the submitter's reply, encrypted, and put the case back under review.
+
+    None when the code and secret match no case (the caller counts that as a failed check).
+    The reply keeps only the day; the assigned staff are told once the reply is committed.
+    """
+    text = text.strip()
+    if not text:
+        raise ValidationError({"reply": _("Write your reply.")})
+    if len(text) > MAX_REPLY_LENGTH:
+        raise ValidationError(
+            {"reply": _("Shorten your reply to %(n)d characters.") % {"n": MAX_REPLY_LENGTH}}
+        )
+    found = _found(code, secret)
+    if found is None:
         return None
-    return SubmitterView(
-        code=case.display_reference,
-        status=case.status,
-        status_label=case.get_status_display(),
-        answer=crypto.decrypt_text(case.answer) if case.status != CaseStatus.NEW else "",
-        answered_on=case.answered_on,
-    )
+    token = crypto.encrypt_text(text)  # before the transaction: SQLite's write lock
+    day_start = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    with transaction.atomic():
+        case = _locked(found)
+        if not case.is_open:
+            raise ValidationError(
+                {"reply": _("This case is closed. Send a new message instead.")},
+                code="closed",
+            )
+        before = case.get_status_display()
+        case.status = _move(case, "reply")
+        case.save(update_fields=["status"])
+        CaseNote.objects.create(case=case, kind=CaseNote.Kind.REPLY, text=token, at=day_start)
+        _log(
+            AccessLog.Kind.REPLY_RECEIVED,
+            by=None,
+            case=case,
+            detail=f"{before} → {case.get_status_display()}",
+            at=day_start,  # the submitter's act: the day only, like the case
+        )
+        transaction.on_commit(partial(_tell_assigned_staff, case.pk), robust=True)
+    return case
 
 
 # The coordinators' side ------------------------------------------------------------------------
@@ -211,6 +301,12 @@ def check_case(code: str, secret: str) -> SubmitterView | None:
 
 def _readable(case: Case, by: Any) -> None:
     if not access.can_read_case(by, case):
+        raise PermissionDenied
+
+
+def _handled(case: Case, by: Any) -> None:
+    """Only the staff of the case's area take decisions on it (not a referred focal point)."""
+    if not access.can_handle_case(by, case):
         raise PermissionDenied
 
 
@@ -229,7 +325,7 @@ def read_content(case: Case, *, by: Any) -> CaseContent:
 
 @transaction.atomic
 def read_contact(case: Case, *, by: Any) -> Contact:
-    _readable(case, by)
+    _handled(case, by)
     _log(AccessLog.Kind.READ_CONTACT, by=by, case=case)
     return Contact(**json.loads(crypto.decrypt_text(case.contact) or "{}"))
 
@@ -265,7 +361,7 @@ def _move(case: Case, name: str) -> str:
 @transaction.atomic
 def answer_case(case: Case, *, text: str, by: Any) -> Case:
     """Write (or replace) the answer the submitter reads with their code; status "answered"."""
-    _readable(case, by)
+    _handled(case, by)
     text = text.strip()
     if not text:
         raise ValidationError({"answer": _("Write the answer.")})
@@ -292,9 +388,9 @@ def answer_case(case: Case, *, text: str, by: Any) -> Case:
 @transaction.atomic
 def take_transition(case: Case, name: str, *, by: Any) -> Case:
     """Take the case up ("take") or close it ("close")."""
-    if name not in WORKFLOW or name == "answer":
+    if name not in WORKFLOW or name in ("answer", "reply"):
         raise ValidationError(_("Unknown step."), code="invalid_transition")
-    _readable(case, by)
+    _handled(case, by)
     fresh = _locked(case)
     before = fresh.get_status_display()
     fresh.status = _move(fresh, name)
@@ -313,6 +409,191 @@ def take_transition(case: Case, name: str, *, by: Any) -> Case:
     return case
 
 
+# Notes, referrals and due dates ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReferralView:
+    referral: Referral
+    note: str
+
+
+@dataclass(frozen=True)
+class CaseNotes:
+    notes: list[NoteView]
+    referrals: list[ReferralView]  # those the reader may see, active and withdrawn
+
+
+@transaction.atomic
+def read_notes(case: Case, *, by: Any) -> CaseNotes:
+    """The notes, responses, replies and referrals of a case, oldest first; the read is logged.
+
+    Staff of the case's area see every referral; a referred focal point only those reaching them.
+    """
+    _readable(case, by)
+    notes = list(case.notes.select_related("author"))
+    referrals = case.referrals.select_related("agency", "focal_point", "referred_by")
+    if not access.can_handle_case(by, case):
+        referrals = referrals.reaching(by)
+    shown = list(referrals)
+    if notes or any(referral.note for referral in shown):
+        _log(AccessLog.Kind.READ_NOTES, by=by, case=case)
+    return CaseNotes(
+        notes=[
+            NoteView(
+                kind=note.kind,
+                kind_label=note.get_kind_display(),
+                author=note.author,
+                at=note.at,
+                text=crypto.decrypt_text(note.text),
+            )
+            for note in notes
+        ],
+        referrals=[
+            ReferralView(referral=referral, note=crypto.decrypt_text(referral.note))
+            for referral in shown
+        ],
+    )
+
+
+def add_note(case: Case, *, text: str, by: Any, kind: str = CaseNote.Kind.NOTE) -> CaseNote:
+    """An internal note (staff or referred focal point) or the agency's response (focal point)."""
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Write the note.")})
+    if len(text) > MAX_NOTE_LENGTH:
+        raise ValidationError(
+            {"text": _("Shorten the note to %(n)d characters.") % {"n": MAX_NOTE_LENGTH}}
+        )
+    if kind not in (CaseNote.Kind.NOTE, CaseNote.Kind.RESPONSE):
+        raise ValidationError({"kind": _("Choose what you are writing.")})
+    token = crypto.encrypt_text(text)
+    with transaction.atomic():
+        _readable(case, by)
+        if kind == CaseNote.Kind.RESPONSE and not access.is_referred_to(by, case):
+            raise PermissionDenied  # a response is the referred agency's
+        note = CaseNote.objects.create(
+            case=case, kind=kind, author=by, text=token, at=timezone.now()
+        )
+        log_kind = (
+            AccessLog.Kind.RESPONSE_ADDED
+            if kind == CaseNote.Kind.RESPONSE
+            else AccessLog.Kind.NOTE_ADDED
+        )
+        _log(log_kind, by=by, case=case)
+    return note
+
+
+@transaction.atomic
+def refer_case(
+    case: Case, *, agency: Agency, focal_point: Any | None = None, note: str = "", by: Any
+) -> Referral:
+    """Hand the case to an agency (all its focal points, or one) and tell them by e-mail."""
+    _handled(case, by)
+    if not case.is_open:
+        raise ValidationError(_("A closed case cannot be referred."), code="closed")
+    if focal_point is not None and not (
+        access.may_receive_referrals(focal_point) and focal_point.agency_id == agency.pk
+    ):
+        raise ValidationError({"focal_point": _("Choose an active focal point of this agency.")})
+    recipients = [focal_point] if focal_point is not None else access.focal_points_of(agency)
+    if not recipients:
+        raise ValidationError({"agency": _("This agency has no active focal point.")})
+    if Referral.objects.active().filter(case=case, agency=agency).exists():
+        raise ValidationError(
+            {"agency": _("The case is already referred to this agency.")}, code="duplicate"
+        )
+    note = note.strip()
+    if len(note) > MAX_NOTE_LENGTH:
+        raise ValidationError(
+            {"note": _("Shorten the note to %(n)d characters.") % {"n": MAX_NOTE_LENGTH}}
+        )
+    referral = Referral.objects.create(
+        case=case,
+        agency=agency,
+        focal_point=focal_point,
+        note=crypto.encrypt_text(note),
+        referred_by=by,
+        referred_at=timezone.now(),
+    )
+    to = focal_point.email if focal_point is not None else _("every focal point")
+    _log(AccessLog.Kind.REFERRED, by=by, case=case, detail=f"{agency.abbreviation}: {to}")
+    transaction.on_commit(partial(_tell_referred, referral.pk), robust=True)
+    return referral
+
+
+@transaction.atomic
+def withdraw_referral(referral: Referral, *, by: Any) -> Referral:
+    _handled(referral.case, by)
+    fresh = Referral.objects.select_for_update().get(pk=referral.pk)
+    if fresh.withdrawn_at is None:
+        fresh.withdrawn_at = timezone.now()
+        fresh.save(update_fields=["withdrawn_at"])
+        _log(
+            AccessLog.Kind.REFERRAL_WITHDRAWN,
+            by=by,
+            case=referral.case,
+            detail=referral.agency.abbreviation,
+        )
+    return fresh
+
+
+@transaction.atomic
+def set_due_date(case: Case, *, due_date: date, by: Any) -> Case:
+    _handled(case, by)
+    fresh = _locked(case)
+    if fresh.due_date != due_date:
+        before = fresh.due_date.isoformat() if fresh.due_date else "—"
+        fresh.due_date = due_date
+        fresh.save(update_fields=["due_date"])
+        _log(
+            AccessLog.Kind.DUE_DATE_CHANGED,
+            by=by,
+            case=fresh,
+            detail=f"{before} → {due_date.isoformat()}",
+        )
+    case.refresh_from_db()
+    return case
+
+
+# E-mails (sent on commit, no case text: the reader opens the case, and that read is logged) --
+
+
+def _mail(user: Any, template: str, context: dict[str, Any]) -> tuple[str, str, None, list[str]]:
+    with translation.override(user.preferred_language):
+        context = {
+            **context,
+            "user": user,
+            "site_name": settings.SITE_NAME,
+            "site_url": settings.SITE_URL,
+        }
+        if "case" in context:
+            context["url"] = settings.SITE_URL + reverse("feedback:case", args=[context["case"].pk])
+        subject = render_to_string(f"feedback/email/{template}_subject.txt", context)
+        body = render_to_string(f"feedback/email/{template}.txt", context)
+    return (" ".join(subject.split()), body, None, [user.email])
+
+
+def _tell_referred(referral_id: int) -> None:
+    referral = Referral.objects.select_related("case", "agency", "focal_point").get(pk=referral_id)
+    people = (
+        [referral.focal_point]
+        if referral.focal_point is not None
+        else access.focal_points_of(referral.agency)
+    )
+    send_mass_mail(
+        [
+            _mail(person, "referred", {"case": referral.case, "agency": referral.agency})
+            for person in people
+        ]
+    )
+
+
+def _tell_assigned_staff(case_id: int) -> None:
+    case = Case.objects.select_related("plan", "section").get(pk=case_id)
+    send_mass_mail([_mail(person, "reply", {"case": case}) for person in access.staff_of(case)])
+
+
 # Assignments ---------------------------------------------------------------------------------
 
 
@@ -323,7 +604,7 @@ def add_assignment(
     """Let ``user`` read and answer the cases of an area (see ``AreaAssignment``)."""
     if not access.can_manage_assignments(by):
         raise PermissionDenied
-    if not access.can_use_case_pages(user):
+    if not access.can_be_assigned(user):
         raise ValidationError({"user": _("Choose an active coordinator or administrator.")})
     if section is not None:
         plan = section.plan
@@ -410,6 +691,12 @@ def rotate_keys() -> RotationSummary:
             for canary in KeyCanary.objects.select_for_update():
                 canary.token = crypto.rotate_text(canary.token)
                 canary.save(update_fields=["token", "updated_at"])
+            for note in CaseNote.objects.select_for_update().order_by("pk"):
+                note.text = crypto.rotate_text(note.text)
+                note.save(update_fields=["text"])
+            for referral in Referral.objects.select_for_update().order_by("pk"):
+                referral.note = crypto.rotate_text(referral.note)
+                referral.save(update_fields=["note"])
             cases = 0
             for case in Case.objects.select_for_update().order_by("pk"):
                 for field in ("content", "contact", "answer", "attachment_meta"):

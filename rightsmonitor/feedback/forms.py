@@ -12,11 +12,17 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from rightsmonitor.accounts.models import STAFF_ROLES, User
-from rightsmonitor.feedback.actions import MAX_ANSWER_LENGTH, MAX_CONTENT_LENGTH, Contact
-from rightsmonitor.feedback.models import Case
+from rightsmonitor.accounts.models import STAFF_ROLES, Role, User
+from rightsmonitor.feedback.actions import (
+    MAX_ANSWER_LENGTH,
+    MAX_CONTENT_LENGTH,
+    MAX_NOTE_LENGTH,
+    MAX_REPLY_LENGTH,
+    Contact,
+)
+from rightsmonitor.feedback.models import Case, CaseNote
 from rightsmonitor.feedback.uploads import ALLOWED_EXTENSIONS, check_attachment
-from rightsmonitor.plans.models import Plan, Section
+from rightsmonitor.plans.models import Agency, Plan, Section
 
 GENERAL = "general"
 
@@ -132,6 +138,89 @@ class CheckForm(forms.Form):
         label=_("Secret"),
         max_length=40,
         widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class ReplyForm(forms.Form):
+    """The submitter's reply on the check page; the code and secret come with it again."""
+
+    code = forms.CharField(max_length=20, widget=forms.HiddenInput)
+    secret = forms.CharField(max_length=40, widget=forms.HiddenInput)
+    reply = forms.CharField(
+        label=_("Your reply"),
+        max_length=MAX_REPLY_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Add information or answer a question. It is stored encrypted."),
+    )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Note"),
+        max_length=MAX_NOTE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Internal: the submitter never sees notes."),
+    )
+    kind = forms.ChoiceField(
+        label=_("This is"),
+        choices=[
+            (CaseNote.Kind.NOTE, _("An internal note")),
+            (CaseNote.Kind.RESPONSE, _("The agency's response to the coordinator")),
+        ],
+        initial=CaseNote.Kind.NOTE,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, can_respond: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not can_respond:  # only a referred focal point writes the agency's response
+            del self.fields["kind"]
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data.get("kind") or CaseNote.Kind.NOTE
+
+
+class FocalPointField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        name = obj.get_full_name() or obj.email
+        return f"{name} ({obj.agency.short_name})"
+
+
+class ReferralForm(forms.Form):
+    agency = forms.ModelChoiceField(
+        label=_("Agency"),
+        queryset=Agency.objects.filter(users__role=Role.FOCAL_POINT, users__is_active=True)
+        .distinct()
+        .order_by("abbreviation"),
+    )
+    focal_point = FocalPointField(
+        label=_("Focal point"),
+        queryset=User.objects.filter(role=Role.FOCAL_POINT, is_active=True)
+        .select_related("agency")
+        .order_by("agency__abbreviation", "email"),
+        required=False,
+        empty_label=_("Every focal point of the agency"),
+    )
+    note = forms.CharField(
+        label=_("Note to the agency"),
+        max_length=MAX_NOTE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("What you ask the agency to do. The focal points read the case with it."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        agency, person = data.get("agency"), data.get("focal_point")
+        if agency is not None and person is not None and person.agency_id != agency.pk:
+            self.add_error("focal_point", _("Choose a focal point of the chosen agency."))
+        return data
+
+
+class DueDateForm(forms.Form):
+    due_date = forms.DateField(
+        label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
 

@@ -9,18 +9,24 @@ of these rows would be a second copy to protect and to purge.
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rightsmonitor.core.audit import AuditRow
-from rightsmonitor.plans.models import Plan, Section
+from rightsmonitor.plans.models import Agency, Plan, Section
 
 # Receipt codes and secrets are read aloud and copied by hand: no 0/O, 1/I/L.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 REFERENCE_LENGTH = 8
 SECRET_LENGTH = 16
+# Days to answer, per kind of case; a FEEDBACK_DUE_DAYS setting ({"appeal": 15, ...}) overrides.
+DEFAULT_DUE_DAYS = {"appeal": 30, "complaint": 30, "suggestion": 60}
 
 
 class CaseStatus(models.TextChoices):
@@ -30,14 +36,34 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class PublicStatus(models.TextChoices):
+    """What the submitter is told on the check page: no more than where the case stands."""
+
+    RECEIVED = "received", _("Received")
+    UNDER_REVIEW = "under_review", _("Under review")
+    REFERRED = "referred", _("Referred to an agency")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+
+
+OPEN_STATUSES = (CaseStatus.NEW, CaseStatus.IN_PROGRESS, CaseStatus.ANSWERED)
+
+
 class CaseQuerySet(models.QuerySet["Case"]):
     def for_list(self) -> CaseQuerySet:
         """What the case list shows: no ciphertext (a list decrypts nothing)."""
         return (
             self.select_related("plan", "section")
-            .defer("content", "answer", "attachment_meta", "secret_hash")
+            .defer("content", "answer", "attachment_meta", "secret_hash", "contact")
             .order_by("-received_on", "-pk")
         )
+
+    def open(self) -> CaseQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def due_by(self, day: date) -> CaseQuerySet:
+        """Open cases due on or before ``day`` (overdue ones included)."""
+        return self.open().filter(due_date__lte=day)
 
     def purgeable(self, *, closed_before: object) -> CaseQuerySet:
         return self.filter(status=CaseStatus.CLOSED, closed_on__lt=closed_before)
@@ -85,6 +111,8 @@ class Case(models.Model):
     received_on = models.DateField(_("received"))
     answered_on = models.DateField(_("answered"), null=True, blank=True)
     closed_on = models.DateField(_("closed"), null=True, blank=True)
+    # When staff owe the submitter an answer: received_on plus the kind's days (``due_days``).
+    due_date = models.DateField(_("due"), null=True, blank=True, db_index=True)
 
     objects = CaseQuerySet.as_manager()
 
@@ -112,6 +140,20 @@ class Case(models.Model):
     @property
     def area_label(self) -> str:
         return describe_area(self.plan, self.section)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.is_open and self.due_date is not None and self.due_date < today
+
+
+def due_days(kind: str) -> int:
+    """Days the coordinators have to answer a case of ``kind`` (FEEDBACK_DUE_DAYS overrides)."""
+    days = {**DEFAULT_DUE_DAYS, **getattr(settings, "FEEDBACK_DUE_DAYS", {})}
+    return int(days.get(kind, DEFAULT_DUE_DAYS[Case.Kind.APPEAL]))
 
 
 def describe_area(plan: Plan | None, section: Section | None) -> str:
@@ -193,6 +235,13 @@ class AccessLog(AuditRow):
         ANSWERED = "answered", _("Answered")
         ASSIGNMENT_ADDED = "assignment_added", _("Assigned a coordinator to an area")
         ASSIGNMENT_REMOVED = "assignment_removed", _("Removed a coordinator from an area")
+        READ_NOTES = "read_notes", _("Read the internal notes")
+        NOTE_ADDED = "note_added", _("Wrote an internal note")
+        RESPONSE_ADDED = "response_added", _("Wrote the agency's response")
+        REFERRED = "referred", _("Referred the case to an agency")
+        REFERRAL_WITHDRAWN = "referral_withdrawn", _("Withdrew a referral")
+        DUE_DATE_CHANGED = "due_date_changed", _("Changed the due date")
+        REPLY_RECEIVED = "reply_received", _("The submitter replied")
 
     READS = (Kind.READ_CONTENT, Kind.READ_CONTACT, Kind.READ_FILE)
 
@@ -228,6 +277,112 @@ class AccessLog(AuditRow):
     @property
     def display_reference(self) -> str:
         return format_code(self.reference)
+
+
+class CaseNote(models.Model):
+    """Something written on a case after it arrived, encrypted like the case.
+
+    Notes and agency responses are internal (never shown to the submitter); a reply is the
+    submitter's own message, sent with their code and secret. A reply keeps only the day, like
+    the case itself; staff notes keep the time.
+    """
+
+    class Kind(models.TextChoices):
+        NOTE = "note", _("Internal note")
+        RESPONSE = "response", _("Agency response")
+        REPLY = "reply", _("Reply from the submitter")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.NOTE)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    text = models.TextField(editable=False)  # a Fernet token
+    at = models.DateTimeField(_("written"))
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("case note")
+        verbose_name_plural = _("case notes")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.case_id}"
+
+
+class ReferralQuerySet(models.QuerySet["Referral"]):
+    def active(self) -> ReferralQuerySet:
+        return self.filter(withdrawn_at__isnull=True)
+
+    def reaching(self, user: Any) -> ReferralQuerySet:
+        """Active referrals that reach ``user``: to them by name, or to their whole agency."""
+        return self.active().filter(
+            Q(focal_point=user) | Q(focal_point__isnull=True, agency_id=user.agency_id)
+        )
+
+
+class Referral(models.Model):
+    """A case handed to an agency's focal points (all of them, or one) for their response."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.CASCADE, related_name="+"
+    )
+    # Empty: every focal point of the agency.
+    focal_point = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("focal point"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="feedback_referrals",
+    )
+    note = models.TextField(blank=True, editable=False)  # a Fernet token
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    referred_at = models.DateTimeField(_("referred"))
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["referred_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "agency"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="feedback_one_active_referral_per_agency",
+            )
+        ]
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.agency_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class DueReminder(models.Model):
+    """One row per person and day a due-date reminder was sent: a second run sends nothing."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="feedback_one_reminder_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.day}"
 
 
 class KeyCanary(models.Model):

@@ -1,7 +1,8 @@
-"""The daily purge as a background task (django-tasks), like reporting's daily reminders.
+"""The daily purge and reminders as a background task (django-tasks), like reporting's.
 
-``purge_feedback_daily`` deletes what the retention period allows, then queues itself for the
-next night, so a running ``manage.py worker`` keeps purging. Start the chain once::
+``purge_feedback_daily`` deletes what the retention period allows, sends the due-date
+reminders (``feedback.reminders``: once a day per person however often it runs), then queues
+itself for the next night, so a running ``manage.py worker`` keeps doing both. Start the chain once::
 
     python manage.py shell -c \
         "from rightsmonitor.feedback.tasks import schedule_daily_purge; schedule_daily_purge()"
@@ -18,15 +19,18 @@ from django_tasks import TaskResult, TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
 from rightsmonitor.feedback.actions import purge_closed_cases
+from rightsmonitor.feedback.reminders import send_due_reminders
 
 RUN_AT = time(3, 30)  # local time of the nightly purge
 
 
 @task()
 def purge_feedback_daily() -> dict[str, int]:
-    summary = purge_closed_cases(today=timezone.localdate())
+    today = timezone.localdate()
+    summary = purge_closed_cases(today=today)
+    reminders = send_due_reminders(today=today)
     schedule_daily_purge()
-    return summary.as_dict()
+    return {**summary.as_dict(), **reminders.as_dict()}
 
 
 def next_run(now: datetime | None = None) -> datetime:

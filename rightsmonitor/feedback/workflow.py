@@ -2,6 +2,8 @@
 
 Staff take a case up, answer it (the answer comes with its own form, and may be rewritten
 while the case is open) and close it; closed cases are purged after the retention period.
+A reply from the submitter puts an open case back under review ("reply", taken by
+``actions.reply_to_case``, not by a button).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ WORKFLOW = Workflow(
         Transition("take", _("Take up the case"), frozenset({S.NEW}), S.IN_PROGRESS),
         Transition("answer", _("Answer"), OPEN, S.ANSWERED),
         Transition("close", _("Close the case"), OPEN, S.CLOSED),
+        Transition("reply", _("The submitter replied"), OPEN, S.IN_PROGRESS),
     ),
     name="case",
 )

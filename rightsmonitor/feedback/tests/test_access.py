@@ -42,7 +42,7 @@ def test_only_the_assigned_coordinator_reads(  # type: ignore[no-untyped-def]
     assert statuses == {
         "public": 302,  # to the login page
         "ngo_member": 403,
-        "focal_point": 403,
+        "focal_point": 404,  # sees only cases referred to them: this one does not exist for them
         "unassigned coordinator": 404,
         "administrator": 404,  # manages assignments, reads nothing unless assigned
     }
