@@ -207,12 +207,18 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     # to nothing (administrators manage assignments and read no case unless assigned).
     "feedback:submit": OPEN,
     "feedback:check": OPEN,
-    "feedback:case_list": STAFF,
-    "feedback:case": (302, 403, 403, 200, 404),
-    "feedback:case_contact": (302, 403, 403, 200, 404),
-    "feedback:case_file": (302, 403, 403, 404, 404),  # the case has no file
+    # Focal points see only the cases referred to them (none in the walk).
+    "feedback:reply": POST_ONLY,
+    "feedback:case_list": (302, 403, 200, 200, 200),
+    "feedback:case": (302, 403, 404, 200, 404),
+    "feedback:case_contact": (302, 403, 404, 200, 404),
+    "feedback:case_file": (302, 403, 404, 404, 404),  # the case has no file
     "feedback:case_answer": STAFF_POST_ONLY,
     "feedback:case_transition": STAFF_POST_ONLY,
+    "feedback:case_note": STAFF_POST_ONLY,
+    "feedback:case_refer": STAFF_POST_ONLY,
+    "feedback:referral_withdraw": STAFF_POST_ONLY,
+    "feedback:case_due": STAFF_POST_ONLY,
     "feedback:assignments": (302, 403, 403, 403, 200),
     "feedback:assignment_remove": STAFF_POST_ONLY,
     "feedback:access_log": (302, 403, 403, 403, 200),
@@ -523,6 +529,10 @@ def _url(name: str, w: dict) -> str:  # type: ignore[type-arg]
             "feedback:case_file": feedback_case,
             "feedback:case_answer": feedback_case,
             "feedback:case_transition": {**feedback_case, "name": "close"},
+            "feedback:case_note": feedback_case,
+            "feedback:case_refer": feedback_case,
+            "feedback:referral_withdraw": {**feedback_case, "referral_pk": 0},  # none: 404
+            "feedback:case_due": feedback_case,
             "feedback:assignment_remove": {"pk": w["feedback_assignment"].pk},
         }
     )
@@ -607,8 +617,13 @@ POSTED: dict[str, tuple[dict[str, str], tuple[int, ...]]] = {
     # closes the case of their plan, the unassigned administrator cannot find it.
     "feedback:submit": ({}, (400, 400, 400, 400, 400)),
     "feedback:check": ({}, (400, 400, 400, 400, 400)),
-    "feedback:case_answer": ({"answer": "Thank you."}, (302, 403, 403, 302, 404)),
-    "feedback:case_transition": ({}, (302, 403, 403, 302, 404)),
+    "feedback:reply": ({}, (400, 400, 400, 400, 400)),
+    "feedback:case_answer": ({"answer": "Thank you."}, (302, 403, 404, 302, 404)),
+    "feedback:case_transition": ({}, (302, 403, 404, 302, 404)),
+    "feedback:case_note": ({"text": "Note."}, (302, 403, 404, 302, 404)),
+    "feedback:case_refer": ({}, (302, 403, 404, 400, 404)),
+    "feedback:referral_withdraw": ({}, (302, 403, 404, 404, 404)),
+    "feedback:case_due": ({"due_date": "2030-01-01"}, (302, 403, 404, 302, 404)),
     "feedback:assignments": ({}, (302, 403, 403, 403, 400)),
     "feedback:assignment_remove": ({}, (302, 403, 403, 403, 302)),
     # participation: a second decision is refused with a message (302).
