@@ -56,7 +56,8 @@ DEMO_PLAN_CODE = "kz-hr-2022"
 # Runs axe in the page and returns only what a failure message needs.
 _AXE_RUN = """async ([tags, exclude]) => {
   const context = exclude.length ? {include: [["html"]], exclude: exclude.map((s) => [s])} : document;
-  const results = await axe.run(context, {runOnly: {type: "tag", values: tags}});
+  // Only violations are read: asking for no other results makes a run several times faster.
+  const results = await axe.run(context, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
   return results.violations.map((violation) => ({
     id: violation.id,
     impact: violation.impact,
