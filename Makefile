@@ -9,7 +9,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve install uv migrate demo test test-sqlite test-postgres test-resilience soak lint checks messages vendor bench bench-load chromium clean
+.PHONY: run serve install uv migrate demo test test-sqlite test-postgres test-resilience soak lint checks messages vendor bench bench-load chromium office clean
 
 run: install migrate demo ## Install, migrate, load the demo plan once, serve on http://127.0.0.1:8000
 	$(RUN) python manage.py demo_logins
@@ -35,7 +35,7 @@ demo: migrate
 	$(RUN) python manage.py load_demo
 
 # All tests: checks, then the suite on SQLite, then on PostgreSQL when reachable (required with CI=true).
-test: install checks chromium test-sqlite test-postgres
+test: install checks chromium office test-sqlite test-postgres
 
 checks: install
 	$(RUN) ruff check .
@@ -74,6 +74,13 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "chromium not found: installing Debian's chromium (apt-get) for the browser tests" >&2; \
 	  apt-get update -qq && apt-get install -y -qq chromium; }
+
+# The print checks of generated workbooks and Word files convert them with LibreOffice (headless)
+# and read the PDF with poppler; installed (apt-get) only when missing, and said so.
+office:
+	@command -v soffice >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 || { \
+	  echo "soffice or pdftotext not found: installing Debian's LibreOffice (nogui) and poppler-utils (apt-get)" >&2; \
+	  apt-get update -qq && apt-get install -y -qq libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils; }
 
 lint: install
 	$(RUN) ruff check .

@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "rightsmonitor.api",
     "rightsmonitor.feedback",
     "rightsmonitor.participation",
+    "rightsmonitor.home",
 ]
 
 MIDDLEWARE = [
@@ -219,7 +220,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "portal:home"
+LOGIN_REDIRECT_URL = "home:index"
 LOGOUT_REDIRECT_URL = "portal:home"
 INVITATION_VALID_DAYS = envint("INVITATION_VALID_DAYS", 14)
 

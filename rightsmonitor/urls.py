@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 urlpatterns += i18n_patterns(
     path("", include("rightsmonitor.portal.urls")),
     path("accounts/", include("rightsmonitor.accounts.urls")),
+    path("home/", include("rightsmonitor.home.urls")),
     path("manage/", include("rightsmonitor.plans.urls")),
     path("reporting/", include("rightsmonitor.reporting.urls")),
     path("assessments/", include("rightsmonitor.assessments.urls")),
