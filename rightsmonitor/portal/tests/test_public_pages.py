@@ -61,9 +61,17 @@ def test_translated_content_and_interface(client: Client) -> None:
 def test_language_switcher_links_to_the_same_page_in_each_language(client: Client) -> None:
     build_plan(code="kz")
     html = client.get("/ru/plans/kz/?section=1").content.decode()
-    assert '<a href="/plans/kz/?section=1" hreflang="en" lang="en">English</a>' in html
-    assert '<a href="/kk/plans/kz/?section=1" hreflang="kk" lang="kk">Қазақ' in html
-    assert 'hreflang="ru" lang="ru" aria-current="true">Русский</a>' in html
+    # On a phone only the short name shows; the full one is the link's name (css/responsive.css).
+    assert (
+        '<a href="/plans/kz/?section=1" hreflang="en" lang="en">'
+        '<span class="lang-short" aria-hidden="true">Eng</span><span class="lang-long">English</span></a>'
+    ) in html
+    assert '<a href="/kk/plans/kz/?section=1" hreflang="kk" lang="kk">' in html
+    assert '<span class="lang-long">Қазақ' in html
+    assert (
+        'hreflang="ru" lang="ru" aria-current="true"><span class="lang-short" aria-hidden="true">'
+        'Рус</span><span class="lang-long">Русский</span></a>'
+    ) in html
     # Django's own view still takes the old form's post.
     response = client.post("/i18n/setlang/", {"language": "kk", "next": "/plans/"})
     assert response.status_code == 302
