@@ -37,7 +37,7 @@ from rightsmonitor.accounts.models import Role, User
 from rightsmonitor.core.locking import ConcurrentEditError, claim_version
 from rightsmonitor.plans.actions import record_actor
 from rightsmonitor.plans.models import Action, ActionAgency, Agency, Plan
-from rightsmonitor.reporting import access
+from rightsmonitor.reporting import access, mails, notices
 from rightsmonitor.reporting.evidence import sniff_upload
 from rightsmonitor.reporting.models import (
     ActionMonitoring,
@@ -104,9 +104,16 @@ def set_schedule(
 
 @transaction.atomic
 def update_agency_settings(
-    agency: Agency, *, sign_off_required: bool, validating_authority: User | None, by: Any
+    agency: Agency,
+    *,
+    sign_off_required: bool,
+    validating_authority: User | None,
+    by: Any,
+    ready_step: bool | None = None,
 ) -> AgencyReportingSettings:
     """Name the agency's validating authority and turn its sign-off step on or off.
+
+    ``ready_step``: whether reports are marked ready before sign-off (None: left as it is).
 
     The history row of ``AgencyReportingSettings`` records who changed it and when.
     """
@@ -124,6 +131,8 @@ def update_agency_settings(
         agency=agency
     ).first() or AgencyReportingSettings(agency=agency)
     row.sign_off_required = sign_off_required
+    if ready_step is not None:
+        row.ready_step = ready_step
     row.validating_authority = validating_authority
     row.full_clean()  # the model refuses sign-off without a validating authority
     record_actor(row, by)
@@ -172,14 +181,22 @@ def ensure_periods(plan: Plan, *, until: date) -> list[ReportingPeriod]:
 # Reports -------------------------------------------------------------------------------------
 
 
-def _notify(users: Iterable[Any], kind: str, text: str, url: str) -> None:
-    """Queue in-app notifications to be written once the transaction commits."""
-    recipients = [user for user in users if user is not None]
+def _notify(
+    users: Iterable[Any], event: str, params: Mapping[str, Any], url: str, *, kind: str = ""
+) -> None:
+    """Queue in-app notices of ``event`` to be written once the transaction commits.
+
+    Their e-mails go out then too (``reporting.mails``), to those who want them at once; the
+    others' wait for the daily digest.
+    """
+    recipients = list({user.pk: user for user in users if user is not None}.values())
 
     def write() -> None:
-        Notification.objects.bulk_create(
-            Notification(user=user, kind=kind, text=text, url=url) for user in recipients
+        notices = Notification.objects.bulk_create(
+            Notification(user=user, kind=kind or event, event=event, params=dict(params), url=url)
+            for user in recipients
         )
+        mails.send_notice_mails(notices)
 
     if recipients:
         transaction.on_commit(write)
@@ -292,6 +309,7 @@ def take_transition(
     by: Any,
     comment: str = "",
     expected_version: int | None = None,
+    assessed_status: str | None = None,
 ) -> ProgressReport:
     """Move a report through the workflow and write the audit row.
 
@@ -302,8 +320,11 @@ def take_transition(
     not possible from the report's state; PermissionDenied if ``by`` is not the transition's
     actor; ValidationError ``comment_required`` without a required comment.
 
-    Accepting a consolidated report sets the action's assessed status to the proposed status;
-    the coordinator may change it afterwards with ``set_assessed_status``.
+    Accepting leaves the action's assessed status as it is: the verdict is the coordinator's,
+    not the agency's. Only when the coordinator chooses one on the same form
+    (``assessed_status``, when accepting a consolidated report) is it set, with its audit row;
+    otherwise ``set_assessed_status`` sets it later. A status given with any other step, or not
+    one of ``ImplementationStatus``, is a ValidationError on ``assessed_status``.
     """
     current = _locked(report)
     if not access.can_view_report(by, current):
@@ -315,6 +336,7 @@ def take_transition(
         current.state,
         sign_off_required=access.sign_off_required(current.agency_id),
         times_returned=current.times_returned,
+        ready_step=access.uses_ready_step(current.agency_id),
     )
     if transition is None:
         raise ValidationError(
@@ -324,6 +346,8 @@ def take_transition(
         )
     if not access.can_take(by, current, transition):
         raise PermissionDenied
+    if assessed_status is not None:
+        _check_verdict(current, transition.target, assessed_status)
     comment = comment.strip()
     if transition.comment_required and not comment:
         raise ValidationError({"comment": _("Say what needs to change.")}, code="comment_required")
@@ -333,7 +357,7 @@ def take_transition(
         current.times_returned += 1
     current.version += 1
     current.save(update_fields=["state", "times_returned", "version", "updated_at"])
-    ReportTransition.objects.create(
+    step = ReportTransition.objects.create(
         report=current,
         name=transition.name,
         from_state=from_state,
@@ -341,50 +365,124 @@ def take_transition(
         actor=by,
         comment=comment,
     )
-    if (
-        transition.target == ReportState.ACCEPTED
-        and current.kind == ProgressReport.Kind.CONSOLIDATED
-    ):
+    if assessed_status is not None:  # the coordinator's verdict, chosen when accepting
         _change_assessed_status(
             current.action,
-            current.proposed_status,
+            assessed_status,
             by=by,
             reason=_("Accepted report %(period)s") % {"period": current.period},
         )
-    _notify_transition(current, transition.target)
+    _notify_transition(current, step)
     _copy_into(report, current)
     return current
 
 
-def _focal_points(agency: Agency) -> Iterable[User]:
-    return User.objects.filter(agency=agency, is_active=True, role=Role.FOCAL_POINT)
+def _check_verdict(report: ProgressReport, target: str, status: str) -> None:
+    """Refuse an official status sent with a step that cannot set one, or not a status."""
+    if target != ReportState.ACCEPTED or report.kind != ProgressReport.Kind.CONSOLIDATED:
+        raise ValidationError(
+            {
+                "assessed_status": _(
+                    "The official status can be set only when accepting a consolidated report."
+                )
+            },
+            code="no_verdict_here",
+        )
+    if status not in ImplementationStatus.values:
+        raise ValidationError({"assessed_status": _("Choose a status from the list.")})
 
 
-def _notify_transition(report: ProgressReport, state: str) -> None:
+def _focal_points(agency: Agency, *, but: Any = None) -> Iterable[User]:
+    """The agency's active focal points (leaving out ``but``, who acted)."""
+    users = User.objects.filter(agency=agency, is_active=True, role=Role.FOCAL_POINT)
+    return users.exclude(pk=but.pk) if but is not None else users
+
+
+def _actor_name(user: Any) -> str:
+    return str(user.get_full_name() or user.email) if user is not None else ""
+
+
+def handoff_params(report: ProgressReport, *, by: Any, comment: str = "") -> dict[str, Any]:
+    """The facts a hand-off notice is written from (see ``reporting.notices``)."""
+    return {
+        "report": report.pk,
+        "action": report.action.number,
+        "agency": report.agency.abbreviation,
+        "agency_id": report.agency_id,
+        "period": str(report.period),
+        "actor": _actor_name(by),
+        "comment": comment,
+    }
+
+
+def _verdict(report: ProgressReport, step: ReportTransition) -> str:
+    """The assessed status the coordinator set with this acceptance, if any."""
+    change = (
+        MonitoringChange.objects.filter(
+            action_id=report.action_id,
+            field=MonitoringChange.Field.ASSESSED_STATUS,
+            actor=step.actor,
+            at__gte=step.at - timedelta(seconds=5),  # written in the same transaction
+        )
+        .order_by("-at", "-pk")
+        .first()
+    )
+    return change.new_value if change is not None else ""
+
+
+def _notify_transition(report: ProgressReport, step: ReportTransition) -> None:
+    """Tell the people who must act next (or whose report moved) at each hand-off."""
     url = report_url(report)
-    label = f"{report.action.number} ({report.agency.abbreviation})"
-    if state == ReportState.RETURNED:
-        _notify(
-            _focal_points(report.agency),
-            Notification.Kind.RETURNED,
-            _("Report %(label)s was returned for revision.") % {"label": label},
-            url,
-        )
+    params = handoff_params(report, by=step.actor, comment=step.comment)
+    state = step.to_state
+    agency_settings = AgencyReportingSettings.objects.filter(agency_id=report.agency_id).first()
+    if state == ReportState.READY:
+        validator = agency_settings.validating_authority if agency_settings else None
+        _notify([validator], notices.READY, params, url)
+    elif state == ReportState.SIGNED_OFF:
+        _notify(_focal_points(report.agency, but=step.actor), notices.SIGNED_OFF, params, url)
+    elif step.name == "send_back":
+        author = report.author if report.author_id else None
+        _notify([author], notices.SENT_BACK, params, url)
+    elif state == ReportState.RETURNED:
+        _notify(_focal_points(report.agency), notices.RETURNED, params, url)
     elif state == ReportState.ACCEPTED:
-        _notify(
-            _focal_points(report.agency),
-            Notification.Kind.ACCEPTED,
-            _("Report %(label)s was accepted.") % {"label": label},
-            url,
-        )
+        params["verdict"] = _verdict(report, step)
+        _notify(_focal_points(report.agency), notices.ACCEPTED, params, url)
     elif state in (ReportState.SUBMITTED, ReportState.RESUBMITTED):
         coordinators = User.objects.filter(is_active=True, role=Role.COORDINATOR)
-        _notify(
-            coordinators,
-            Notification.Kind.SUBMITTED,
-            _("Report %(label)s was submitted for review.") % {"label": label},
-            url,
+        event = notices.SUBMITTED if state == ReportState.SUBMITTED else notices.RESUBMITTED
+        _notify(coordinators, event, params, url, kind=Notification.Kind.SUBMITTED)
+
+
+@transaction.atomic
+def assign_report(report: ProgressReport, assignee: User | None, *, by: Any) -> ProgressReport:
+    """Hand the report to a colleague (a focal point of its agency), or to nobody.
+
+    The new assignee hears of it (in the app and by e-mail), unless they assigned themselves.
+    """
+    current = _locked(report)
+    if not access.can_assign(by, current):
+        raise PermissionDenied
+    if assignee is not None and not (
+        assignee.is_active
+        and assignee.role == Role.FOCAL_POINT
+        and assignee.agency_id == current.agency_id
+    ):
+        raise ValidationError(
+            {"assignee": _("Choose an active focal point of the report's agency.")},
+            code="not_a_colleague",
         )
+    if current.assignee_id == (assignee.pk if assignee else None):
+        _copy_into(report, current)
+        return current
+    current.assignee = assignee
+    current.version += 1
+    current.save(update_fields=["assignee", "version", "updated_at"])
+    if assignee is not None and assignee.pk != getattr(by, "pk", None):
+        _notify([assignee], notices.ASSIGNED, handoff_params(current, by=by), report_url(current))
+    _copy_into(report, current)
+    return current
 
 
 # Evidence ------------------------------------------------------------------------------------
@@ -476,13 +574,18 @@ def _change_assessed_status(
     reason: str,
     expected_version: int | None = None,
 ) -> ActionMonitoring:
-    """Set the assessed status with its audit row (none if it does not change)."""
+    """Set the assessed status with its audit row (none if it does not change).
+
+    The first verdict is always recorded, with no old value, even when it is the row's default
+    ("not started"): until then the action was not assessed at all.
+    """
+    first = not ActionMonitoring.objects.filter(action=action).exists()
     monitoring = _monitoring(action, expected_version)
-    if monitoring.assessed_status != status:
+    if first or monitoring.assessed_status != status:
         _record_change(
             action,
             MonitoringChange.Field.ASSESSED_STATUS,
-            monitoring.assessed_status,
+            "" if first else monitoring.assessed_status,
             status,
             by=by,
             reason=reason,

@@ -16,9 +16,13 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from rightsmonitor.accounts.models import Role, User
 from rightsmonitor.core.workflow import Transition
 from rightsmonitor.reporting.evidence import ALLOWED_EXTENSIONS
-from rightsmonitor.reporting.models import ProgressReport
+from rightsmonitor.reporting.models import ActionMonitoring, ProgressReport
+from rightsmonitor.reporting.queries import status_of_monitoring
+from rightsmonitor.reporting.review_forms import official_status_field
+from rightsmonitor.reporting.workflow import ReportState
 
 
 class ReportForm(forms.ModelForm):
@@ -126,10 +130,26 @@ class TransitionForm(forms.Form):
     comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
 
-    def __init__(self, *args: Any, transition: Transition, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        transition: Transition,
+        report: ProgressReport | None = None,
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault("prefix", transition.name)
         super().__init__(*args, **kwargs)
         self.transition = transition
+        if (
+            report is not None
+            and transition.target == ReportState.ACCEPTED
+            and report.kind == ProgressReport.Kind.CONSOLIDATED
+        ):
+            # The coordinator may give the verdict with the acceptance; "keep" by default.
+            monitoring = ActionMonitoring.objects.filter(action_id=report.action_id).first()
+            self.fields["assessed_status"] = official_status_field(
+                report, status_of_monitoring(monitoring)
+            )
         field = self.fields["comment"]
         if transition.comment_required:
             # The action enforces it (and words the message); the browser only helps.
@@ -144,6 +164,13 @@ class TransitionForm(forms.Form):
         return str(self.cleaned_data.get("comment") or "") if self.is_valid() else ""
 
     @property
+    def chosen_status(self) -> str | None:
+        """The official status chosen with an acceptance; None to keep it as it is."""
+        if "assessed_status" not in self.fields or not self.is_valid():
+            return None
+        return self.cleaned_data.get("assessed_status") or None
+
+    @property
     def seen_version(self) -> int | None:
         return self.cleaned_data.get("version") if self.is_valid() else None
 
@@ -152,3 +179,30 @@ class MarkReadForm(forms.Form):
     """Mark notifications read up to the newest one the page showed (not later arrivals)."""
 
     up_to = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
+
+class ColleagueChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        name = obj.get_full_name()
+        return f"{name} <{obj.email}>" if name else str(obj.email)
+
+
+class AssignForm(forms.Form):
+    """Hand a report to a colleague: one of the active focal points of the report's agency."""
+
+    assignee = ColleagueChoiceField(
+        label=_("Assign to"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Nobody"),
+        help_text=_("The colleague hears of it by notice and e-mail."),
+    )
+
+    def __init__(self, *args: Any, report: ProgressReport, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"assignee": report.assignee_id})
+        super().__init__(*args, **kwargs)
+        field = self.fields["assignee"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = User.objects.filter(
+            agency_id=report.agency_id, role=Role.FOCAL_POINT, is_active=True
+        ).order_by("last_name", "first_name", "email")

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import reverse, translate_url
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -58,12 +58,15 @@ def subject_of(notification: Notification) -> str:
 
 def render_notice_mail(notification: Notification, user: User) -> EmailMultiAlternatives:
     """One notice as an e-mail to ``user``, in their language."""
-    with translation.override(language_of(user)):
+    language = language_of(user)
+    with translation.override(language):
+        # The link opens in the recipient's language, whoever's request stored it.
+        path = translate_url(notification.url, language) if notification.url else ""
         context = {
             "name": user.get_full_name() or user.email,
             "message": notices.render_notice(notification, comment=False),
             "comment": (notification.params or {}).get("comment", ""),
-            "url": settings.SITE_URL + notification.url if notification.url else "",
+            "url": settings.SITE_URL + path if path else "",
             "site_name": settings.SITE_NAME,
             "site_url": settings.SITE_URL,
             "profile_url": settings.SITE_URL + reverse("accounts:profile"),

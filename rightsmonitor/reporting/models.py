@@ -15,6 +15,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import translate_url
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -462,6 +464,11 @@ class Notification(models.Model):
     def message(self) -> str:
         """The notice in the active language (the reader's, on a page or in their mail)."""
         return render_notice(self)
+
+    @property
+    def link(self) -> str:
+        """``url`` in the active language, whoever's request stored it."""
+        return translate_url(self.url, get_language()) if self.url else ""
 
 
 class ReminderDigest(models.Model):

@@ -324,7 +324,7 @@ def _report_line(report: ProgressReport, on: date, note: str = "") -> Line:
 
 def _notice_line(notice: Notification) -> Line:
     """A hand-off notice in the digest: the sentence, its comment apart, the link."""
-    url = settings.SITE_URL + notice.url if notice.url else ""
+    url = settings.SITE_URL + notice.link if notice.url else ""
     comment = str((notice.params or {}).get("comment", ""))
     return Line(notice_text.render_notice(notice, comment=False), "", url, comment)
 

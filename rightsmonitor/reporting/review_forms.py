@@ -23,6 +23,7 @@ from rightsmonitor.reporting.models import (
     ReportingPeriod,
     ReportingSchedule,
 )
+from rightsmonitor.reporting.queries import status_label
 from rightsmonitor.reporting.workflow import ReportState
 
 # Dashboard filters -----------------------------------------------------------------------------
@@ -147,6 +148,39 @@ class AssessedStatusForm(forms.Form):
     version = _version_field()
 
 
+# The official status chosen when accepting a report ------------------------------------------
+
+KEEP_STATUS = ""  # the choice "keep as it is": accepting then changes no verdict
+
+
+def official_status_field(report: ProgressReport, current_status: str) -> forms.ChoiceField:
+    """The accept form's "Official status" choice: keep the current verdict (the default) or
+    set one; the agency's proposed status is shown as a suggestion, never chosen for the
+    coordinator. ``current_status`` is a key of ``reporting.queries.STATUSES``."""
+    keep = _("Keep as it is (current: %(status)s)") % {"status": status_label(current_status)}
+    proposed = report.proposed_status
+    choices = [(KEEP_STATUS, keep)] + [
+        (
+            value,
+            _("%(status)s (proposed by the agency)") % {"status": label}
+            if value == proposed
+            else label,
+        )
+        for value, label in ImplementationStatus.choices
+    ]
+    return forms.ChoiceField(
+        label=_("Official status"),
+        choices=choices,
+        required=False,
+        initial=KEEP_STATUS,
+        help_text=_(
+            "The agency proposes “%(status)s”. Accepting the report does not change the "
+            "action's official status unless you choose one here."
+        )
+        % {"status": status_label(proposed)},
+    )
+
+
 class TakeOffMonitoringForm(forms.Form):
     # Not required here: ``take_off_monitoring`` refuses a blank reason and says why, and the
     # view shows that error next to this field. The browser asks for it first all the same.
@@ -201,6 +235,14 @@ class AgencySettingsForm(forms.Form):
         help_text=_(
             "When ticked, the agency's validating authority signs each report off before the "
             "focal point can send it to the coordinator."
+        ),
+    )
+    ready_step = forms.BooleanField(
+        label=_("Reports are marked ready for sign-off first"),
+        required=False,
+        help_text=_(
+            "When ticked (with sign-off), a focal point marks each report ready for sign-off, "
+            "and the validating authority signs off only reports marked ready."
         ),
     )
     validating_authority = FocalPointChoiceField(

@@ -59,7 +59,13 @@ from rightsmonitor.reporting.models import (
     ReportingSchedule,
     ReportTransition,
 )
-from rightsmonitor.reporting.queries import DueItem, DueKind, due_items
+from rightsmonitor.reporting.queries import (
+    NOT_ASSESSED,
+    DueItem,
+    DueKind,
+    due_items,
+    status_label,
+)
 from rightsmonitor.reporting.review_forms import (
     AgencySettingsForm,
     AssessedStatusForm,
@@ -307,6 +313,8 @@ _MONITORING_FIELDS: dict[str, StrOrPromise] = {
 def _monitoring_value(field_name: str, value: str) -> str:
     if field_name == MonitoringChange.Field.ON_MONITORING:
         return _("on monitoring") if value == "True" else _("off monitoring")
+    if not value:  # the first verdict: before it the action was not assessed
+        return status_label(NOT_ASSESSED)
     labels = {str(v): str(label) for v, label in ImplementationStatus.choices}
     return labels.get(value, value)
 
@@ -564,6 +572,7 @@ def agency_settings(request: HttpRequest, agency_pk: int) -> HttpResponse:
     )
     initial = {
         "sign_off_required": sign_off_required(agency.pk),
+        "ready_step": current.ready_step if current else False,
         "validating_authority": current.validating_authority_id if current else None,
     }
     form = AgencySettingsForm(request.POST or None, agency=agency, initial=initial)
@@ -574,6 +583,7 @@ def agency_settings(request: HttpRequest, agency_pk: int) -> HttpResponse:
                 sign_off_required=form.cleaned_data["sign_off_required"],
                 validating_authority=form.cleaned_data["validating_authority"],
                 by=request.user,
+                ready_step=form.cleaned_data["ready_step"],
             )
         except ValidationError as exc:
             add_action_errors(form, exc)

@@ -40,13 +40,20 @@ from rightsmonitor.reporting import access
 from rightsmonitor.reporting.actions import (
     add_evidence_file,
     add_evidence_link,
+    assign_report,
     mark_notifications_read,
     remove_evidence,
     save_report,
     start_report,
     take_transition,
 )
-from rightsmonitor.reporting.forms import EvidenceForm, MarkReadForm, ReportForm, TransitionForm
+from rightsmonitor.reporting.forms import (
+    AssignForm,
+    EvidenceForm,
+    MarkReadForm,
+    ReportForm,
+    TransitionForm,
+)
 from rightsmonitor.reporting.models import (
     Evidence,
     Notification,
@@ -57,6 +64,7 @@ from rightsmonitor.reporting.models import (
 from rightsmonitor.reporting.queries import monitored_actions, overdue_actions
 from rightsmonitor.reporting.workflow import (
     EDITABLE_STATES,
+    IRREVERSIBLE,
     TRANSITION_NAMES,
     Actor,
     ReportState,
@@ -64,7 +72,9 @@ from rightsmonitor.reporting.workflow import (
 )
 
 # Reports not yet sent to the coordinator (the states ``ProgressReport.objects.overdue_on`` uses).
-UNFINISHED = frozenset({ReportState.DRAFT, ReportState.SIGNED_OFF, ReportState.RETURNED})
+UNFINISHED = frozenset(
+    {ReportState.DRAFT, ReportState.READY, ReportState.SIGNED_OFF, ReportState.RETURNED}
+)
 NOTIFICATIONS_PER_PAGE = 50
 
 
@@ -143,8 +153,13 @@ SECTIONS: tuple[tuple[str, str | Promise, str | Promise], ...] = (
     ),
     (
         "submitted",
-        gettext_lazy("Submitted"),
-        gettext_lazy("Sent to the coordinator: awaiting review, or accepted."),
+        gettext_lazy("With the coordinator"),
+        gettext_lazy("Sent to the coordinator and awaiting review."),
+    ),
+    (
+        "accepted",
+        gettext_lazy("Accepted"),
+        gettext_lazy("Accepted by the coordinator in the periods still open."),
     ),
     (
         "not_started",
@@ -154,18 +169,25 @@ SECTIONS: tuple[tuple[str, str | Promise, str | Promise], ...] = (
 )
 
 
-def _section_key(report: ProgressReport | None, *, sign_off_required: bool) -> str:
+def _section_key(
+    report: ProgressReport | None, *, sign_off_required: bool, ready_step: bool = False
+) -> str:
     """Whose move it is, read from the workflow table: the author's, the validator's, or neither."""
     if report is None:
         return "not_started"
     if report.state == ReportState.RETURNED:
         return "returned"
+    if report.state == ReportState.READY:  # the author may only take it back: it waits
+        return "awaiting_sign_off"
+    if report.state == ReportState.ACCEPTED:
+        return "accepted"
     actors = {
         transition.actor
         for transition in available_transitions(
             report.state,
             sign_off_required=sign_off_required,
             times_returned=report.times_returned,
+            ready_step=ready_step,
         )
     }
     if Actor.AUTHOR in actors:
@@ -213,6 +235,7 @@ def _task_sections(user: Any, today: date) -> tuple[list[TaskSection], list[int]
         ).annotate(returned_comment=Subquery(last_return.values("comment")[:1]))
     }
     sign_off = {agency_id: access.sign_off_required(agency_id) for agency_id in agency_ids}
+    ready_step = {agency_id: access.uses_ready_step(agency_id) for agency_id in agency_ids}
 
     grouped: dict[str, dict[int, TaskGroup]] = defaultdict(dict)
     for period in periods:
@@ -223,9 +246,13 @@ def _task_sections(user: Any, today: date) -> tuple[list[TaskSection], list[int]
                 continue
             report = reports.get((action.pk, assignment.agency_id, period.pk))
             finished = report is not None and report.state not in UNFINISHED
-            if not is_open and finished:
-                continue  # an earlier period is shown only for what is still to do
-            key = _section_key(report, sign_off_required=sign_off[assignment.agency_id])
+            if not is_open and report is not None and report.state == ReportState.ACCEPTED:
+                continue  # an earlier period is shown only for what is not settled yet
+            key = _section_key(
+                report,
+                sign_off_required=sign_off[assignment.agency_id],
+                ready_step=ready_step[assignment.agency_id],
+            )
             group = grouped[key].setdefault(period.pk, TaskGroup(plan=period.plan, period=period))
             group.tasks.append(
                 Task(
@@ -336,6 +363,7 @@ def _waiting_for(report: ProgressReport, offered: list[Transition]) -> list[str]
         report.state,
         sign_off_required=access.sign_off_required(report.agency_id),
         times_returned=report.times_returned,
+        ready_step=access.uses_ready_step(report.agency_id),
     )
     return [str(WHOSE_STEP[t.actor]) % {"step": t.label} for t in possible if t not in offered]
 
@@ -347,6 +375,7 @@ def _render_report(
     transition_form: TransitionForm | None = None,
     page_errors: Iterable[str] = (),
     evidence_form: EvidenceForm | None = None,
+    assign_form: AssignForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """The report page; also what a refused transition or upload re-renders, with its errors."""
@@ -356,7 +385,9 @@ def _render_report(
     transition_forms = [
         transition_form
         if transition_form is not None and transition_form.transition.name == transition.name
-        else TransitionForm(transition=transition, initial={"version": report.version})
+        else TransitionForm(
+            transition=transition, report=report, initial={"version": report.version}
+        )
         for transition in offered
     ]
     can_edit = access.can_edit_report(user, report)
@@ -376,6 +407,9 @@ def _render_report(
         "trail": trail,
         "last_return": last_return if report.state == ReportState.RETURNED else None,
         "contributions": _contributions(user, report, action),
+        "assign_form": (assign_form or AssignForm(report=report))
+        if access.can_assign(user, report)
+        else None,
         "overdue": report.state in UNFINISHED
         and report.period.submission_deadline < timezone.localdate(),
     }
@@ -468,7 +502,15 @@ def report_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     offered = next(
         (t for t in access.transitions_for(request.user, report) if t.name == name), None
     )
-    form = TransitionForm(request.POST, transition=offered) if offered is not None else None
+    form = (
+        TransitionForm(request.POST, transition=offered, report=report)
+        if offered is not None
+        else None
+    )
+    if form is not None and "assessed_status" in form.errors:  # not a status: accept nothing
+        return _render_report(request, report, transition_form=form, status=400)
+    if form is not None and _needs_confirmation(request, form):
+        return _render_confirmation(request, report, form)
     try:
         # The action decides; a transition the page did not offer is refused there (400/403).
         take_transition(
@@ -477,6 +519,7 @@ def report_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             by=request.user,
             comment=form.comment_text if form is not None else "",
             expected_version=form.seen_version if form is not None else None,
+            assessed_status=form.chosen_status if form is not None else None,
         )
     except ConcurrentEditError:
         message = _(
@@ -499,6 +542,69 @@ def report_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         },
     )
     return redirect("reporting:report", report.pk)
+
+
+def _needs_confirmation(request: HttpRequest, form: TransitionForm) -> bool:
+    """An irreversible step, asked for the first time with valid input: ask again first.
+
+    Input the action would refuse (a return without its comment) goes straight to the action,
+    which says why; only a step that would be taken is confirmed.
+    """
+    transition = form.transition
+    return (
+        transition.name in IRREVERSIBLE
+        and request.POST.get("confirmed") != "yes"
+        and form.is_valid()
+        and bool(form.comment_text or not transition.comment_required)
+    )
+
+
+def _render_confirmation(
+    request: HttpRequest, report: ProgressReport, form: TransitionForm
+) -> HttpResponse:
+    """The page that summarises the report and asks again; works without JavaScript.
+
+    Its form carries what the user sent (comment, version, verdict) as hidden fields and posts
+    to the same address with ``confirmed=yes``.
+    """
+    transition = form.transition
+    target = ReportState(transition.target)
+    context = {
+        "report": report,
+        "action": report.action,
+        "period": report.period,
+        "form": form,
+        "transition": transition,
+        "target_label": target.label,
+        "evidence_count": report.evidence.count(),
+    }
+    return render(request, "reporting/confirm_transition.html", context)
+
+
+@login_required
+@require_POST
+def report_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _visible_report(request, pk)
+    if not access.can_assign(request.user, report):
+        raise PermissionDenied
+    form = AssignForm(request.POST, report=report)
+    if form.is_valid():
+        try:
+            assign_report(report, form.cleaned_data["assignee"], by=request.user)
+        except ValidationError as exc:
+            add_action_errors(form, exc, default_field="assignee")
+        else:
+            assignee = report.assignee
+            if assignee is None:
+                messages.success(request, _("The report is assigned to nobody now."))
+            else:
+                messages.success(
+                    request,
+                    _("The report is assigned to %(name)s.")
+                    % {"name": assignee.get_full_name() or assignee.email},
+                )
+            return redirect("reporting:report", report.pk)
+    return _render_report(request, report, assign_form=form, status=400)
 
 
 # Evidence --------------------------------------------------------------------------------------

@@ -50,7 +50,7 @@ def monitoring_changes(world: ReportingWorld) -> list[tuple[Any, ...]]:
 
 def notifications() -> list[tuple[str, str, str]]:
     return [
-        (n.user.email, n.kind, n.text)
+        (n.user.email, n.kind, n.message)
         for n in Notification.objects.select_related("user").order_by("pk")
     ]
 
@@ -103,7 +103,10 @@ def test_journey_with_sign_off(
         with time_machine.travel(at(13, 10), tick=False):
             report = actions.take_transition(report, "resubmit", by=author)
         with time_machine.travel(at(20, 16), tick=False):
-            report = actions.take_transition(report, "accept", by=coordinator)
+            # The coordinator gives the verdict with the acceptance (the agency's proposal).
+            report = actions.take_transition(
+                report, "accept", by=coordinator, assessed_status=ImplementationStatus.COMPLETED
+            )
         with time_machine.travel(at(20, 17), tick=False):
             actions.take_off_monitoring(world.action, reason=OFF_REASON, by=coordinator)
 
@@ -116,7 +119,7 @@ def test_journey_with_sign_off(
         ("accept", S.RESUBMITTED, S.ACCEPTED, "coordinator@example.org", "", at(20, 16)),
     ]
     assert monitoring_changes(world) == [
-        ("assessed_status", "not_started", "completed", "coordinator@example.org",
+        ("assessed_status", "", "completed", "coordinator@example.org",
          "Accepted report 28.04.2022–31.12.2022", at(20, 16)),
         ("on_monitoring", "True", "False", "coordinator@example.org", OFF_REASON, at(20, 17)),
     ]  # fmt: skip
@@ -138,11 +141,18 @@ def test_journey_with_sign_off(
 
     label = f"{world.action.number} (MIA)"
     mia_people = ["deputy.mia@example.org", "focal.mia@example.org"]  # users by e-mail
+    signed_off = f"Report {label} was signed off by Deputy Head: it can be submitted."
+    returned = f"Report {label} was returned for revision. Comment: {RETURN_COMMENT}"
     assert notifications() == [
+        ("focal.mia@example.org", "signed_off", signed_off),
         ("coordinator@example.org", "submitted", f"Report {label} was submitted for review."),
-        *[(email, "returned", f"Report {label} was returned for revision.") for email in mia_people],
-        ("coordinator@example.org", "submitted", f"Report {label} was submitted for review."),
-        *[(email, "accepted", f"Report {label} was accepted.") for email in mia_people],
+        *[(email, "returned", returned) for email in mia_people],
+        ("focal.mia@example.org", "signed_off", signed_off),
+        ("coordinator@example.org", "submitted", f"Report {label} was resubmitted for review."),
+        *[
+            (email, "accepted", f"Report {label} was accepted. Assessed status: Completed.")
+            for email in mia_people
+        ],
     ]  # fmt: skip
 
 
@@ -182,9 +192,8 @@ def test_journey_without_sign_off(reporting_world: ReportingWorld) -> None:
         ("resubmit", S.RETURNED, S.RESUBMITTED, "focal.mia@example.org", "", at(13, 10)),
         ("accept", S.RESUBMITTED, S.ACCEPTED, "coordinator@example.org", "Thank you.", at(20, 16)),
     ]
+    # Accepted without a verdict: the agency's proposal does not become the official status.
     assert monitoring_changes(world) == [
-        ("assessed_status", "not_started", "partially_completed", "coordinator@example.org",
-         "Accepted report 28.04.2022–31.12.2022", at(20, 16)),
         ("on_monitoring", "True", "False", "coordinator@example.org", OFF_REASON, at(20, 17)),
     ]  # fmt: skip
     assert not ReportTransition.objects.filter(name="sign_off").exists()
@@ -219,8 +228,8 @@ def test_the_coordinator_may_change_the_status_after_acceptance_and_put_the_acti
         (c.field, c.old_value, c.new_value, c.reason)
         for c in MonitoringChange.objects.filter(action=world.action)
     ] == [
-        ("assessed_status", "not_started", "completed", "Accepted report 28.04.2022–31.12.2022"),
-        ("assessed_status", "completed", "partially_completed", "The order is not yet registered."),
+        # Accepting chose no verdict; the first one has no old value (the action was not assessed).
+        ("assessed_status", "", "partially_completed", "The order is not yet registered."),
         ("on_monitoring", "True", "False", "Superseded by 1.2."),
         ("on_monitoring", "False", "True", "1.2 was dropped."),
     ]
