@@ -1,9 +1,11 @@
 """The confidential feedback journey on the demo installation (issue 9).
 
 A citizen, without an account, sends a complaint about a section of the demo plan with a file
-and gets a receipt code and a secret; the demo coordinator (assigned to the demo plan by the
-demo loader) reads it and answers; the citizen reads the answer with the code and secret.
-axe checks the submission form, the receipt and the answer page.
+and gets a receipt code and a secret (copied with the button); the demo coordinator (assigned
+to the demo plan by the demo loader) reads it and answers; the citizen reads the answer with
+the code and secret and replies, which puts the case back under review. axe checks the
+submission form, the receipt, the case page and the answer page; at 360 px wide the receipt,
+the case page and the answer page do not scroll sideways.
 """
 
 from __future__ import annotations
@@ -25,6 +27,14 @@ pytestmark = pytest.mark.browser
 PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 MESSAGE = "At the district police station my complaint about my detention was not registered."
 ANSWER = "The prosecutor's office has opened an inquiry into the station's refusal."
+REPLY = "The station's register number of my visit is 1147."
+
+
+def assert_no_sideways_scroll(page: Page) -> None:
+    width = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert width[0] <= width[1], f"{page.url} scrolls sideways at 360 px: {width}"
 
 
 @pytest.fixture
@@ -67,6 +77,14 @@ def test_citizen_submits_coordinator_answers_citizen_reads(
     code = page.locator("#receipt-code").inner_text()
     secret = page.locator("#receipt-secret").inner_text()
     axe.assert_accessible(page)
+    # The copy button puts the secret on the clipboard and says so to screen readers.
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.get_by_role("button", name="Copy the secret").click()
+    expect(page.locator("#copy-status")).to_have_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == secret
+    page.set_viewport_size({"width": 360, "height": 740})
+    assert_no_sideways_scroll(page)
+    page.set_viewport_size({"width": 1280, "height": 800})
     case = Case.objects.get()
     assert case.display_reference == code
     assert MESSAGE not in case.content
@@ -80,12 +98,15 @@ def test_citizen_submits_coordinator_answers_citizen_reads(
     staff.on("response", page_problems.on_response)
     log_in(staff, DEMO_COORDINATOR, DEMO_PASSWORD)
     expect(staff.get_by_role("button", name="Log out")).to_be_visible()
-    staff.get_by_role("link", name="Feedback cases").click()
+    staff.get_by_role("link", name="Feedback cases", exact=True).click()
     expect(staff.get_by_role("heading", level=1)).to_have_text("Feedback cases")
     staff.get_by_role("link", name=code).click()
     expect(staff.get_by_role("heading", level=1)).to_have_text(f"Case {code}")
     expect(staff.get_by_text(MESSAGE)).to_be_visible()
     axe.assert_accessible(staff)
+    staff.set_viewport_size({"width": 360, "height": 740})
+    assert_no_sideways_scroll(staff)
+    staff.set_viewport_size({"width": 1280, "height": 800})
     staff.get_by_label("Answer to the submitter").fill(ANSWER)
     staff.get_by_role("button", name="Save the answer").click()
     expect(staff.get_by_role("status")).to_contain_text("The answer was saved")
@@ -106,4 +127,16 @@ def test_citizen_submits_coordinator_answers_citizen_reads(
     expect(page.get_by_text(MESSAGE)).to_have_count(0)
     expect(page.get_by_text("citizen@example.kz")).to_have_count(0)
     axe.assert_accessible(page)
+
+    # The citizen replies on the same page; the case is under review again.
+    page.set_viewport_size({"width": 360, "height": 740})
+    assert_no_sideways_scroll(page)
+    page.get_by_label("Your reply").fill(REPLY)
+    page.get_by_role("button", name="Send the reply").click()
+    expect(page.get_by_role("status")).to_contain_text("Your reply was sent")
+    expect(page.get_by_text("Under review", exact=True)).to_be_visible()
+    assert_no_sideways_scroll(page)
+    axe.assert_accessible(page)
+    case.refresh_from_db()
+    assert case.status == "in_progress" and REPLY not in case.notes.get().text
     assert page_problems.problems == []
