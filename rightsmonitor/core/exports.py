@@ -18,7 +18,10 @@ memory does not grow with their number (``core/tests/test_exports.py`` checks 20
   A sheet holds at most ``XLSX_MAX_ROWS`` rows (Excel's limit) and ``XLSX_MAX_SHEET_BYTES``
   of XML (so that no part needs ZIP64, which some readers refuse): further rows go on to a
   new sheet with the same header. Text is cut at Excel's 32,767 characters per cell and
-  characters that XML cannot hold are dropped (CSV and JSON keep everything).
+  characters that XML cannot hold are dropped (CSV and JSON keep everything). Each sheet prints
+  as ``core.office`` prints every workbook: column widths by type, A4 fitted to the width
+  (landscape when wide), the header row repeated on every page (print titles) and filterable.
+  Cells are not wrapped, so every row keeps one line's height however long its text.
 
 Formula injection: in CSV and XLSX a text cell beginning with ``=``, ``+``, ``-``, ``@``, a tab
 or a carriage return gets a leading apostrophe (``escape_formula``), so that a spreadsheet
@@ -43,6 +46,8 @@ from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.functional import Promise
+
+from rightsmonitor.core import office
 
 CHUNK_SIZE = 64 * 1024  # bytes per streamed chunk
 XLSX_MAX_ROWS = 1_048_576  # Excel's rows per sheet, the header row included
@@ -209,11 +214,20 @@ _STYLES = (
     "</styleSheet>"
 )
 _SHEET_START = (
-    f'{_XML}<worksheet xmlns="{_MAIN}"><sheetViews><sheetView workbookViewId="0">'
+    f'{_XML}<worksheet xmlns="{_MAIN}"><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+    '<sheetViews><sheetView workbookViewId="0">'
     '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
-    "</sheetView></sheetViews><sheetData>"
+    "</sheetView></sheetViews>"
 )
-_SHEET_END = "</sheetData></worksheet>"
+# Column widths in characters per type; a header longer than that widens its column.
+_WIDTHS = {
+    ColumnType.TEXT: 30,
+    ColumnType.INTEGER: 10,
+    ColumnType.DECIMAL: 12,
+    ColumnType.DATE: 12,
+    ColumnType.DATETIME: 18,
+    ColumnType.BOOLEAN: 8,
+}
 _EPOCH = datetime(1899, 12, 30)
 
 
@@ -283,6 +297,24 @@ def _sheet_name(base: str, number: int) -> str:
     return name if number == 1 else f"{name} {number}"
 
 
+def _sheet_frame(columns: Sequence[Column]) -> tuple[str, str]:
+    """What goes before the rows of a sheet (properties, view, widths) and the page set-up
+    that goes after them (``core.office``'s margins and paper; A4 fitted to the width)."""
+    widths = [max(_WIDTHS[column.type], len(column.name) + 3) for column in columns]
+    cols = "".join(
+        f'<col min="{n}" max="{n}" width="{width}" customWidth="1"/>'
+        for n, width in enumerate(widths, start=1)
+    )
+    margins = " ".join(f'{side}="{inches}"' for side, inches in office.MARGINS.items())
+    orientation = "landscape" if office.is_wide(widths) else "portrait"
+    page = (
+        f"<pageMargins {margins}/>"
+        f'<pageSetup paperSize="{office.PAPER_A4}" orientation="{orientation}" '
+        'fitToWidth="1" fitToHeight="0"/>'
+    )
+    return f"{_SHEET_START}<cols>{cols}</cols><sheetData>", page
+
+
 def iter_xlsx(
     columns: Sequence[Column], rows: Iterable[Row], *, sheet_name: str = "data"
 ) -> Iterator[bytes]:
@@ -291,9 +323,18 @@ def iter_xlsx(
         f'<c r="{letter}1" s="1" t="inlineStr">{_xlsx_text(column.name)}</c>'
         for letter, column in zip(letters, columns, strict=True)
     )
+    sheet_start, page_setup = _sheet_frame(columns)
+    last_column = letters[-1] if letters else "A"
+
+    def sheet_end() -> bytes:
+        # The filter covers the rows written: known only now, and written after them.
+        data = f'</sheetData><autoFilter ref="A1:{last_column}{number}"/>{page_setup}</worksheet>'
+        return data.encode()
+
     sink = _Sink()
     archive = zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6)
     sheets = 0
+    last_rows: list[int] = []  # the last row of each sheet
     part: Any = None
     written = number = 0
 
@@ -301,14 +342,16 @@ def iter_xlsx(
         nonlocal sheets, written, number
         sheets += 1
         opened = archive.open(f"xl/worksheets/sheet{sheets}.xml", "w")
-        opened.write(f'{_SHEET_START}<row r="1">{header}</row>'.encode())
+        opened.write(f'{sheet_start}<row r="1">{header}</row>'.encode())
         written, number = 0, 1
+        last_rows.append(0)
         return opened
 
     part = start_sheet()
     for row in rows:
         if number >= XLSX_MAX_ROWS or written >= XLSX_MAX_SHEET_BYTES:
-            part.write(_SHEET_END.encode())
+            last_rows[-1] = number
+            part.write(sheet_end())
             part.close()
             part = start_sheet()
         number += 1
@@ -321,19 +364,32 @@ def iter_xlsx(
         written += len(data)
         if sink.size >= CHUNK_SIZE:
             yield sink.drain()
-    part.write(_SHEET_END.encode())
+    last_rows[-1] = number
+    part.write(sheet_end())
     part.close()
     names = [_sheet_name(sheet_name, n) for n in range(1, sheets + 1)]
-    for name, content in _package_parts(names).items():
+    for name, content in _package_parts(names, last_column, last_rows).items():
         archive.writestr(name, content)
     archive.close()
     yield sink.drain()
 
 
-def _package_parts(sheet_names: Sequence[str]) -> dict[str, str]:
+def _package_parts(
+    sheet_names: Sequence[str], last_column: str, rows: Sequence[int]
+) -> dict[str, str]:
     """Everything of the workbook but the sheets' data; written last, once their number is
-    known (readers find the parts through the zip's directory, whatever their order)."""
+    known (readers find the parts through the zip's directory, whatever their order). The
+    defined names repeat each sheet's header row on every printed page and name its filter."""
     numbers = range(1, len(sheet_names) + 1)
+    names = []
+    for index, (name, last_row) in enumerate(zip(sheet_names, rows, strict=True)):
+        quoted = "'" + name.replace("'", "''") + "'"
+        names.append(
+            f'<definedName name="_xlnm._FilterDatabase" localSheetId="{index}" hidden="1">'
+            f"{escape(quoted)}!$A$1:${last_column}${last_row}</definedName>"
+            f'<definedName name="_xlnm.Print_Titles" localSheetId="{index}">'
+            f"{escape(quoted)}!$1:$1</definedName>"
+        )
     sheet_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
     overrides = "".join(
         f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="{sheet_type}"/>'
@@ -348,7 +404,7 @@ def _package_parts(sheet_names: Sequence[str]) -> dict[str, str]:
                 f'<sheet name="{escape(name, {chr(34): "&quot;"})}" sheetId="{n}" r:id="rId{n}"/>'
                 for n, name in zip(numbers, sheet_names, strict=True)
             )
-            + "</sheets></workbook>"
+            + f"</sheets><definedNames>{''.join(names)}</definedNames></workbook>"
         ),
         "xl/_rels/workbook.xml.rels": (
             f'{_XML}<Relationships xmlns="{_PKG_REL}">'

@@ -567,3 +567,6 @@ class PlanTableExportForm(forms.Form):
         initial="en",
         required=False,
     )
+    # For reading: a text missing in the language is taken from another, as the site shows it.
+    # Without it the table holds that language only, to be imported back without mixing them.
+    fallback = forms.BooleanField(required=False)

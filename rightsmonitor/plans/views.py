@@ -31,7 +31,7 @@ from django.views.decorators.http import require_POST
 
 from rightsmonitor.core.forms import add_action_errors
 from rightsmonitor.core.locking import ConcurrentEditError
-from rightsmonitor.core.translation import language_codes
+from rightsmonitor.core.translation import active_language, language_codes
 from rightsmonitor.plans.access import (
     can_edit_plan,
     can_manage_plans,
@@ -557,13 +557,15 @@ def amendment_create(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def plan_export(request: HttpRequest, code: str) -> HttpResponse:
     plan = _editable_plan(request, code)
-    form = PlanTableExportForm({"format": "xlsx", "language": "en", **request.GET.dict()})
+    # The language: ?language= or its short form ?lang=, else the page's language.
+    query = request.GET.dict()
+    query.setdefault("language", query.pop("lang", active_language()))
+    form = PlanTableExportForm({"format": "xlsx", **query})
     if not form.is_valid():
         raise BadRequest("format must be xlsx or csv; language en, ru or kk")
     fmt, language = form.cleaned_data["format"], form.cleaned_data["language"] or "en"
-    response = HttpResponse(
-        export_plan_table(plan, fmt, language=language), content_type=table_content_type(fmt)
-    )
+    data = export_plan_table(plan, fmt, language=language, fallback=form.cleaned_data["fallback"])
+    response = HttpResponse(data, content_type=table_content_type(fmt))
     response["Content-Disposition"] = f'attachment; filename="{plan.code}-{language}.{fmt}"'
     return response
 

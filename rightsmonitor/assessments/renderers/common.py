@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from rightsmonitor.assessments.blocks import AssessmentBlock, block_for
 from rightsmonitor.assessments.content import pick
-from rightsmonitor.reporting.models import ImplementationStatus
+from rightsmonitor.reporting import queries
 
 
 @dataclass(frozen=True)
@@ -21,13 +21,24 @@ class Link:
     url: str
 
 
-Cell = str | int | float | None | Link | list[Link]
+@dataclass(frozen=True)
+class Percent:
+    """A percentage: text in documents ("42.9 %"), a number formatted as a percentage in
+    workbooks (0.429 shown as 42.9%), so that it can be sorted and charted."""
+
+    percent: float  # 42.9 for 42.9 %
+
+    def __str__(self) -> str:
+        return f"{self.percent:g} %"
+
+
+Cell = str | int | float | None | Link | list[Link] | Percent
 
 
 def status_label(key: str) -> str:
-    """The status's name in the active language."""
+    """The status's name in the active language ("Not yet assessed" included)."""
     try:
-        return str(ImplementationStatus(key).label)
+        return queries.status_label(key)
     except ValueError:
         return key
 

@@ -29,8 +29,8 @@ from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
-from docx.shared import Cm, Length, Mm, RGBColor
-from docx.table import Table, _Cell, _Row
+from docx.shared import Cm, RGBColor
+from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
@@ -54,6 +54,7 @@ from rightsmonitor.assessments.richtext import (
     sanitize_html,
     xml_text,
 )
+from rightsmonitor.core import office
 
 # Word's proofing language per interface language.
 LANGUAGE_TAGS = {"en": "en-GB", "ru": "ru-RU", "kk": "kk-KZ"}
@@ -63,6 +64,7 @@ LINK_COLOUR = RGBColor(0x05, 0x63, 0xC1)
 HEADER_FILL = "D9D9D9"
 # Column widths are shared out by the longest line in each column, within these bounds.
 NARROWEST, WIDEST = 4, 60
+LONGEST_WORD = 14  # a longer word (a URL, a code) may break rather than widen its column
 # Children of w:settings that follow w:updateFields (the schema fixes their order).
 _AFTER_UPDATE_FIELDS = (
     "w:hdrShapeDefaults",
@@ -130,14 +132,20 @@ class DocxWriter:
         table = self.document.add_table(rows=1, cols=len(headers))
         table.style = self.document.styles["Table Grid"]
         header = table.rows[0]
-        _repeat_on_every_page(header)
+        office.repeat_header_row(header)
         for cell, text in zip(header.cells, headers, strict=True):
             cell.paragraphs[0].add_run(xml_text(text)).bold = True
             _shade(cell, HEADER_FILL)
         for values in rows:
             for cell, value in zip(table.add_row().cells, values, strict=True):
                 self._write_cell(cell, value)
-        self._set_widths(table, _column_weights(headers, rows))
+        # Each column gets its longest word, then the longer texts share the rest.
+        words = _longest_words(headers, rows)
+        weights = _column_weights(headers, rows)
+        extra = [max(weight - word, 0) for weight, word in zip(weights, words, strict=True)]
+        office.fit_table_widths(
+            table, self.document.sections[-1], extra if any(extra) else weights, words=words
+        )
         self._break_after = table._tbl
 
     # The frame -------------------------------------------------------------------------------
@@ -211,7 +219,7 @@ class DocxWriter:
     def _set_up(self) -> None:
         document = self.document
         section = document.sections[0]
-        section.page_width, section.page_height = Mm(210), Mm(297)
+        office.docx_page(section, landscape=False)
         section.left_margin = section.right_margin = Cm(2.5)
         section.top_margin = section.bottom_margin = Cm(2)
         footer = section.footer.paragraphs[0]
@@ -323,18 +331,6 @@ class DocxWriter:
         run.text = xml_text(text)
         return run
 
-    def _set_widths(self, table: Table, weights: list[int]) -> None:
-        section = self.document.sections[-1]
-        usable = (
-            (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
-        )
-        widths = [Length(usable * weight // sum(weights)) for weight in weights]
-        for column, width in zip(table.columns, widths, strict=True):
-            column.width = width
-        for row in table.rows:
-            for cell, width in zip(row.cells, widths, strict=True):
-                cell.width = width
-
 
 def _column_weights(headers: list[str], rows: list[list[Cell]]) -> list[int]:
     """A share per column: its longest line (or header word), within NARROWEST and WIDEST."""
@@ -348,8 +344,19 @@ def _column_weights(headers: list[str], rows: list[list[Cell]]) -> list[int]:
     return weights
 
 
-def _repeat_on_every_page(row: _Row) -> None:
-    row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+def _longest_words(headers: list[str], rows: list[list[Cell]]) -> list[int]:
+    """Per column, its longest word (at most LONGEST_WORD characters): what must fit a line."""
+    return [
+        min(
+            LONGEST_WORD,
+            max(
+                len(word)
+                for text in (header, *(cell_text(row[index]) for row in rows))
+                for word in [*text.split(), ""]
+            ),
+        )
+        for index, header in enumerate(headers)
+    ]
 
 
 def _shade(cell: _Cell, fill: str) -> None:

@@ -2,8 +2,10 @@
 
 The first sheet ("Summary") holds the document's frame and the blocks' summary tables one under
 another, with native charts to their right; each longer table (overdue actions, a plan section)
-gets a sheet of its own with a frozen, filterable header row. Numbers are written as numbers;
-text is always text, even when it starts like a formula ("=", "+", "-", "@").
+gets a sheet of its own with a frozen, filterable header row. Numbers are written as numbers,
+percentages as fractions formatted as percentages; text is always text, even when it starts
+like a formula ("=", "+", "-", "@"). Every sheet prints as ``core.office`` sets it up: A4 fitted
+to the width, header rows repeated, rows as high as their wrapped text.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from rightsmonitor.assessments.renderers.common import (
     Cell,
     Link,
+    Percent,
     blocks_of,
     cell_text,
     document_title,
@@ -36,6 +39,7 @@ from rightsmonitor.assessments.renderers.common import (
     period_label,
 )
 from rightsmonitor.assessments.richtext import safe_url, xml_text
+from rightsmonitor.core import office
 
 SHEET_TITLE_LENGTH = 31
 _SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -105,12 +109,11 @@ class XlsxWriter:
             self._put(sheet.cell(row=1, column=1), caption).font = BOLD
             header_row = 2
         self._write_table(sheet, header_row, headers, rows)
-        last_column = get_column_letter(len(headers))
-        sheet.freeze_panes = f"A{header_row + 1}"
-        sheet.auto_filter.ref = f"A{header_row}:{last_column}{header_row + len(rows)}"
-        sheet.print_title_rows = f"{header_row}:{header_row}"
-        _fit_to_page_width(sheet)
+        office.table_sheet(
+            sheet, header_row=header_row, last_row=header_row + len(rows), columns=len(headers)
+        )
         _set_widths(sheet, [(headers, rows)])
+        office.set_up_page(sheet)
 
     # The frame -------------------------------------------------------------------------------
 
@@ -139,7 +142,12 @@ class XlsxWriter:
     def finish(self) -> bytes:
         self._place_charts()
         _set_widths(self.summary, self._summary_tables)
-        _fit_to_page_width(self.summary)
+        # The summary holds several tables: its title stays in view and heads every page.
+        self.summary.freeze_panes = "A2"
+        self.summary.print_title_rows = "1:1"
+        office.set_up_page(self.summary, landscape=True)
+        for sheet in self.workbook.worksheets:
+            office.fit_row_heights(sheet)
         properties = self.workbook.properties
         properties.title = document_title(self.snapshot, self.language)
         properties.language = self.language
@@ -167,8 +175,16 @@ class XlsxWriter:
         cell.alignment = WRAP
         if value is None:
             return cell
+        if isinstance(value, Percent):
+            cell.value = value.percent / 100
+            cell.number_format = (
+                office.PERCENT if value.percent == int(value.percent) else (office.PERCENT_1)
+            )
+            return cell
         if _is_number(value):
             cell.value = value
+            if isinstance(value, int):
+                cell.number_format = office.INTEGER
             return cell
         links = [value] if isinstance(value, Link) else value if isinstance(value, list) else []
         text = xml_text(cell_text(value))[:CELL_LENGTH]
@@ -237,7 +253,7 @@ class XlsxWriter:
 
 
 def _is_number(value: Cell) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    return isinstance(value, int | float | Percent) and not isinstance(value, bool)
 
 
 def _set_widths(sheet: Worksheet, tables: list[Table]) -> None:
@@ -258,12 +274,6 @@ def _set_widths(sheet: Worksheet, tables: list[Table]) -> None:
             widths[index] = max(widths.get(index, 0), width)
     for index, width in widths.items():
         sheet.column_dimensions[get_column_letter(index + 1)].width = width
-
-
-def _fit_to_page_width(sheet: Worksheet) -> None:
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def render_xlsx(snapshot: dict[str, Any], *, language: str, draft: bool) -> bytes:

@@ -37,9 +37,8 @@ from typing import IO, TypeAlias
 
 from django.db.models import QuerySet
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
+from rightsmonitor.core import office
 from rightsmonitor.indicators.breakdowns import parse_breakdown_key
 from rightsmonitor.indicators.models import (
     AREA,
@@ -193,22 +192,18 @@ class ObservationExporter:
         yield buffer.getvalue().encode("utf-8")
 
     def write_xlsx(self, stream: IO[bytes]) -> None:
-        """One sheet (the indicator code), header row bold and frozen; write-only mode keeps
-        memory flat however many rows."""
+        """One sheet (the indicator code), the header row bold, frozen, filterable and printed
+        on every page (``core.office``); write-only mode keeps memory flat however many rows."""
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(
             title=(self.indicator.code if self.indicator else "data")[:31]
         )
-        sheet.freeze_panes = "A2"
-        bold = Font(bold=True)
-        header = []
-        for label in self.header():
-            cell = WriteOnlyCell(sheet, value=label)
-            cell.font = bold
-            header.append(cell)
-        sheet.append(header)
+        header = self.header()
+        widths = [40 if name == "COMMENT_OBS" else max(10, len(name) + 3) for name in header]
+        table = office.StreamedTable(sheet, header, widths)
         for record in self.records():
-            sheet.append([_xlsx_cell(cell) for cell in record])
+            table.append([_xlsx_cell(cell) for cell in record])
+        table.close()
         workbook.save(stream)
 
 

@@ -12,11 +12,15 @@ drops again.
 
 Both: header labels in the export language (``columns.HEADER_LABELS``), the texts of that
 language only (``title_<language>``: exporting English from a plan kept in Russian gives empty
-titles, which the importer refuses rather than mixing languages), the deadline as written,
+titles, which the importer refuses rather than mixing languages) or, with ``fallback`` (a table
+to read, not to import), the text the site shows instead (``core.translation.translation_of``),
+the deadline as written,
 agencies as "MIA, GPO (as agreed)" with the marker in the export language, the form of
 completion by its name. ``extra_columns`` adds Expected result, Description and Themes (theme
 keys separated by "; "), so that an export imported into an empty plan reproduces it.
-The query count does not depend on the number of actions.
+The query count does not depend on the number of actions. The workbook prints (``core.office``):
+A4 landscape fitted to the width, the header row repeated and frozen, a filter on the table,
+each row as high as its wrapped text.
 """
 
 from __future__ import annotations
@@ -35,7 +39,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from rightsmonitor.core.translation import fallback_order, language_codes
+from rightsmonitor.core import office
+from rightsmonitor.core.translation import fallback_order, language_codes, translation_of
 from rightsmonitor.plans.agency_list import AgencyMention, format_agency_list
 from rightsmonitor.plans.importers.columns import (
     EXTRA_COLUMNS,
@@ -79,11 +84,19 @@ class ActionRow:
 class PlanTableExporter:
     """Lays a plan out as a table; ``write_xlsx`` and ``write_csv`` put it into a file."""
 
-    def __init__(self, plan: Plan, *, language: str = "en", extra_columns: bool = True) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        *,
+        language: str = "en",
+        extra_columns: bool = True,
+        fallback: bool = False,
+    ) -> None:
         if language not in language_codes():
             raise ValueError(f"unknown language {language!r}")
         self.plan = plan
         self.language = language
+        self.fallback = fallback
         self.columns = [*STANDARD_COLUMNS, *(EXTRA_COLUMNS if extra_columns else ())]
         labels = header_labels(language)
         self.header = [labels[column] for column in self.columns]
@@ -103,6 +116,8 @@ class PlanTableExporter:
                 yield ActionRow([self._cell(action, column) for column in self.columns])
 
     def _text(self, instance: object, name: str) -> str:
+        if self.fallback:
+            return translation_of(instance, name, self.language).text
         return str(getattr(instance, f"{name}_{self.language}", "") or "")
 
     def _cell(self, action: Action, column: Column) -> str:
@@ -193,7 +208,6 @@ class PlanTableExporter:
             cell.font = Font(bold=position == 0, size=13 if position == 0 else 11)
             cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
             sheet.merge_cells(f"A{row}:{last}{row}")
-            sheet.row_dimensions[row].height = 34 if position == 0 else 18
             row += 1
         row += 1  # an empty row between the title block and the table
 
@@ -204,8 +218,7 @@ class PlanTableExporter:
             cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
             cell.fill = PatternFill("solid", fgColor="D9D9D9")
             cell.border = border
-        for index, column in enumerate(self.columns, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS[column]
+        office.set_column_widths(sheet, [_WIDTHS[column] for column in self.columns])
 
         section_fill = PatternFill("solid", fgColor="DDEBF7")
         for item in self.rows():
@@ -226,12 +239,9 @@ class PlanTableExporter:
                 cell.alignment = wrap_top
                 cell.border = border
 
-        sheet.freeze_panes = f"A{header_row + 1}"
-        sheet.print_title_rows = f"{header_row}:{header_row}"
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        office.table_sheet(sheet, header_row=header_row, last_row=row, columns=width)
+        office.set_up_page(sheet, landscape=True)
+        office.fit_row_heights(sheet)
         workbook.save(stream)
 
 
@@ -247,8 +257,11 @@ def write_plan_table(
     *,
     language: str = "en",
     extra_columns: bool = True,
+    fallback: bool = False,
 ) -> None:
-    exporter = PlanTableExporter(plan, language=language, extra_columns=extra_columns)
+    exporter = PlanTableExporter(
+        plan, language=language, extra_columns=extra_columns, fallback=fallback
+    )
     if fmt == "xlsx":
         exporter.write_xlsx(stream)
     elif fmt == "csv":
@@ -258,11 +271,18 @@ def write_plan_table(
 
 
 def export_plan_table(
-    plan: Plan, fmt: Format = "xlsx", *, language: str = "en", extra_columns: bool = True
+    plan: Plan,
+    fmt: Format = "xlsx",
+    *,
+    language: str = "en",
+    extra_columns: bool = True,
+    fallback: bool = False,
 ) -> bytes:
     """The plan as an XLSX or CSV file's bytes."""
     buffer = io.BytesIO()
-    write_plan_table(plan, buffer, fmt, language=language, extra_columns=extra_columns)
+    write_plan_table(
+        plan, buffer, fmt, language=language, extra_columns=extra_columns, fallback=fallback
+    )
     return buffer.getvalue()
 
 

@@ -31,15 +31,10 @@ from typing import IO, Any
 import docx
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
-from docx.enum.section import WD_ORIENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
+from rightsmonitor.core import office
 from rightsmonitor.recommendations import access
 from rightsmonitor.recommendations.models import Recommendation, RecommendationLink
 from rightsmonitor.recommendations.status import RecommendationStatus, linked_statuses
@@ -52,9 +47,11 @@ NARRATIVE_LENGTH = 300
 FORMULA_START = re.compile(r"^[=+\-@]")
 # Characters XML 1.0 cannot hold (openpyxl and python-docx refuse them).
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-# Column widths in the XLSX (characters) and the DOCX (centimetres, landscape A4).
+# Column widths in the XLSX (characters) and the DOCX (shares of what the landscape A4 text
+# width leaves once each header's longest word fits).
 XLSX_WIDTHS = (18, 60, 14, 18, 14, 40, 16, 50, 24)
 DOCX_WIDTHS = (2.2, 6.0, 1.6, 2.0, 1.6, 4.0, 1.8, 4.5, 2.3)
+DOCX_WORD = 11  # a longer word in a cell (a URL, a symbol) may break rather than widen its column
 
 
 @dataclass(frozen=True)
@@ -186,29 +183,16 @@ def _xlsx_text(value: str) -> str | None:
 
 
 def write_xlsx(rows: Iterable[FollowUpRow], stream: IO[bytes], *, title: str = "") -> None:
-    """One sheet, the header row bold and frozen, text wrapped; write-only mode streams the
-    rows to a temporary file, so memory stays flat however many there are."""
+    """One sheet, the header row bold, frozen, filterable and printed on every page, text
+    wrapped and each row as high as its text, landscape A4 fitted to the width
+    (``core.office``); write-only mode streams the rows to a temporary file, so memory stays
+    flat however many there are."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_sheet_title(title or _("Follow-up")))
-    for index, width in enumerate(XLSX_WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    header = []
-    for label in headers():
-        cell = WriteOnlyCell(sheet, value=label)
-        cell.font = bold
-        cell.alignment = wrap
-        header.append(cell)
-    sheet.append(header)
+    table = office.StreamedTable(sheet, headers(), XLSX_WIDTHS, landscape=True)
     for row in rows:
-        cells = []
-        for value in astuple(row):
-            cell = WriteOnlyCell(sheet, value=_xlsx_text(value))
-            cell.alignment = wrap
-            cells.append(cell)
-        sheet.append(cells)
+        table.append([_xlsx_text(value) for value in astuple(row)])
+    table.close()
     workbook.save(stream)
 
 
@@ -225,32 +209,25 @@ def write_docx(
     normal = document.styles["Normal"]
     normal.font.size = Pt(9)
     section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(1.5))
+    office.docx_page(section, landscape=True, margin=Cm(1.5))
     document.add_heading(_text(title), level=1)
     for line in description:
         document.add_paragraph(_text(line))
     labels = headers()
     table = document.add_table(rows=1, cols=len(labels))
     table.style = "Table Grid"
-    table.autofit = False
     header_row = table.rows[0]
-    _repeat_as_header(header_row)
-    for cell, label, width in zip(header_row.cells, labels, DOCX_WIDTHS, strict=True):
-        cell.width = Cm(width)
+    office.repeat_header_row(header_row)
+    for cell, label in zip(header_row.cells, labels, strict=True):
         cell.paragraphs[0].add_run(label).bold = True
+    # Room for each column's longest word (a header's whole, a cell's up to DOCX_WORD), so that
+    # "Recommendation" or "implemented" is not broken; the rest shared by DOCX_WIDTHS.
+    words = [max(map(len, label.split())) for label in labels]
     for row in rows:
         cells = table.add_row().cells
-        for cell, value, width in zip(cells, astuple(row), DOCX_WIDTHS, strict=True):
-            cell.width = Cm(width)
+        for index, (cell, value) in enumerate(zip(cells, astuple(row), strict=True)):
             cell.text = _text(value)
+            longest = max(map(len, value.split()), default=0)
+            words[index] = max(words[index], min(longest, DOCX_WORD))
+    office.fit_table_widths(table, section, DOCX_WIDTHS, words=words, font_size=9)
     document.save(stream)
-
-
-def _repeat_as_header(row: Any) -> None:
-    properties = row._tr.get_or_add_trPr()
-    marker = OxmlElement("w:tblHeader")
-    marker.set(qn("w:val"), "true")
-    properties.append(marker)
