@@ -19,7 +19,7 @@ from rightsmonitor.participation.access import ratings_for_public
 from rightsmonitor.participation.markup import comment_html, comment_text
 from rightsmonitor.participation.models import Comment, ShadowRating
 from rightsmonitor.participation.queries import official_status
-from rightsmonitor.reporting.models import ImplementationStatus
+from rightsmonitor.reporting.queries import STATUSES
 
 # Filters --------------------------------------------------------------------------------------
 
@@ -105,7 +105,7 @@ class ShadowRatingSerializer(serializers.ModelSerializer[ShadowRating]):
             "updated_at",
         ]
 
-    @extend_schema_field(serializers.ChoiceField(choices=ImplementationStatus.choices))
+    @extend_schema_field(serializers.ChoiceField(choices=list(STATUSES)))
     def get_official_status(self, rating: ShadowRating) -> str:
         """The coordinator's current assessed status of the action."""
         return official_status(rating.action)

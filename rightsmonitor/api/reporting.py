@@ -39,7 +39,7 @@ from rightsmonitor.reporting.models import (
     ReportingPeriod,
     ReportTransition,
 )
-from rightsmonitor.reporting.queries import with_monitoring
+from rightsmonitor.reporting.queries import STATUSES, status_of_monitoring, with_monitoring
 from rightsmonitor.reporting.workflow import TRANSITION_NAMES, ReportState
 
 # Filters --------------------------------------------------------------------------------------
@@ -200,8 +200,22 @@ class ReportConflictSerializer(serializers.Serializer[Any]):
     current = ReportDetailSerializer()
 
 
+class StatusField(serializers.ChoiceField):
+    """The action's status by ``reporting.queries``' one definition: "not_assessed" while the
+    coordinator has given no verdict (an unsaved monitoring row), never "not_started"."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=list(STATUSES), source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value: Any) -> str:
+        return status_of_monitoring(value if value.pk is not None else None)
+
+
 class ActionMonitoringSerializer(serializers.ModelSerializer[ActionMonitoring]):
     action = serializers.IntegerField(source="action.id", read_only=True)
+    assessed_status = StatusField(
+        help_text=_("The coordinator's verdict; “not_assessed” while there is none.")
+    )
     number = serializers.CharField(source="action.number", read_only=True)
     plan = serializers.CharField(source="action.plan.code", read_only=True)
 
@@ -292,6 +306,14 @@ class TransitionRequestSerializer(JsonTypedSerializer):
         required=False,
         min_value=1,
         help_text=_("If given, the transition is refused with 409 when the report changed."),
+    )
+    assessed_status = serializers.ChoiceField(
+        choices=ImplementationStatus.choices,
+        required=False,
+        help_text=_(
+            "Only with “accept” of a consolidated report: the action's official status to set. "
+            "Without it, accepting keeps the official status as it is."
+        ),
     )
 
 
@@ -442,6 +464,7 @@ class ReportViewSet(
                 by=request.user,
                 comment=given.validated_data["comment"],
                 expected_version=given.validated_data.get("version"),
+                assessed_status=given.validated_data.get("assessed_status"),
             )
         return Response(self._detail(report))
 

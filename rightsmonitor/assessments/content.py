@@ -9,7 +9,8 @@ them; interface words (status names, headings) are translated when rendering.
 Definitions the report states in its notes:
 
 - **Assessed status**: the coordinator's verdict on the action (``ActionMonitoring``) when the
-  content is built; an action never assessed counts as "not started".
+  content is built; an action never assessed counts as "not yet assessed", as on the dashboard,
+  the action pages and in the open data (``reporting.queries.status_of``, the one definition).
 - **On time**: an action due on or before the end of the assessed period that the coordinator
   assessed completed, with the verdict recorded on or before its due date.
 - **Overdue**: the action deadlines missed on the "as of" date (``reporting.queries``); days
@@ -34,6 +35,7 @@ from rightsmonitor.assessments.blocks import registered_blocks
 from rightsmonitor.assessments.models import Assessment
 from rightsmonitor.core.translation import fallback_order, language_codes
 from rightsmonitor.plans.models import Action, ActionAgency, Plan, Section
+from rightsmonitor.reporting import queries
 from rightsmonitor.reporting.models import (
     ActionMonitoring,
     ImplementationStatus,
@@ -45,7 +47,7 @@ from rightsmonitor.reporting.queries import DueKind, due_items
 from rightsmonitor.reporting.workflow import ReportState
 
 SNAPSHOT_SCHEMA = 1
-STATUSES = list(ImplementationStatus.values)
+STATUSES = list(queries.STATUSES)
 Texts = dict[str, str]
 
 
@@ -87,8 +89,7 @@ class PlanFacts:
     actions_by_section: dict[int, list[Action]] = field(default_factory=dict)
 
     def status(self, action: Action) -> str:
-        monitoring = self.monitoring.get(action.pk)
-        return monitoring.assessed_status if monitoring else ImplementationStatus.NOT_STARTED
+        return queries.status_of_monitoring(self.monitoring.get(action.pk))
 
     def on_monitoring(self, action: Action) -> bool:
         monitoring = self.monitoring.get(action.pk)
@@ -98,8 +99,9 @@ class PlanFacts:
         return next((a for a in action.assignments.all() if a.role == ActionAgency.Role.LEAD), None)
 
     def status_on(self, action: Action, day: date) -> str:
-        """The assessed status the action had at the end of ``day``."""
-        status = ImplementationStatus.NOT_STARTED.value
+        """The assessed status the action had at the end of ``day`` ("not_assessed" before
+        its first verdict)."""
+        status = queries.NOT_ASSESSED
         for change in self.changes.get(action.pk, []):
             if change.field != MonitoringChange.Field.ASSESSED_STATUS:
                 continue
@@ -194,7 +196,8 @@ def evidence_links(report: ProgressReport) -> list[dict[str, str]]:
     links = []
     for item in report.evidence.all():
         if item.file:
-            url = absolute_url(reverse("reporting:evidence_download", args=[report.pk, item.pk]))
+            # Accepted reports only: the public address, which downloads without login.
+            url = absolute_url(reverse("reporting:public_evidence", args=[item.pk]))
             label = item.original_name
         else:
             url = item.url

@@ -1,7 +1,7 @@
 """Official and civil society ratings side by side, read in a fixed number of queries.
 
 The official status is the coordinator's assessed status of the action (``ActionMonitoring``;
-"not started" until first assessed) as it stands now; each approved organisation's rating is
+"not yet assessed" until first assessed) as it stands now; each approved organisation's rating is
 its latest, by reporting period. They "differ" when the statuses are not the same.
 """
 
@@ -14,16 +14,13 @@ from rightsmonitor.accounts.models import Organisation
 from rightsmonitor.participation.access import ratings_for_public
 from rightsmonitor.participation.models import ShadowRating
 from rightsmonitor.plans.models import Action, Plan
-from rightsmonitor.reporting.models import ActionMonitoring, ImplementationStatus
+from rightsmonitor.reporting.queries import status_label, status_of
 
 
 def official_status(action: Action) -> str:
-    """The coordinator's assessed status; ``action.monitoring`` should be select_related."""
-    try:
-        monitoring: ActionMonitoring = action.monitoring
-    except ActionMonitoring.DoesNotExist:
-        return ImplementationStatus.NOT_STARTED.value
-    return monitoring.assessed_status
+    """The coordinator's assessed status ("not_assessed" before the first verdict, by
+    ``reporting.queries.status_of``); ``action.monitoring`` should be select_related."""
+    return status_of(action)
 
 
 def latest_by_organisation(ratings: Iterable[ShadowRating]) -> dict[tuple[int, int], ShadowRating]:
@@ -44,7 +41,7 @@ class Comparison:
 
     @property
     def official_label(self) -> str:
-        return str(ImplementationStatus(self.official).label)
+        return status_label(self.official)
 
     @property
     def differs(self) -> bool:

@@ -3,8 +3,8 @@
 Words used here:
 
 - **Assessed status**: the coordinator's verdict on an action (``ActionMonitoring``). An action
-  the coordinator never assessed is counted apart, as "not yet assessed": the dashboard says
-  what is known (the assessment document, which states its method, counts it as not started).
+  the coordinator never assessed is counted apart, as "not yet assessed", as everywhere else
+  (``reporting.queries.status_counts``, the one definition).
 - **Lead agency**: the action's assignment with the lead role; actions without one are counted
   in a row of their own.
 - **Overdue** and **upcoming** deadlines are those ``reporting.queries.due_items`` finds: the
@@ -30,7 +30,6 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
 
 from rightsmonitor.assessments.access import assessments_for_user
 from rightsmonitor.assessments.models import AssessmentQuerySet
@@ -46,43 +45,25 @@ from rightsmonitor.plans.models import (
 )
 from rightsmonitor.reporting.access import reports_for_user
 from rightsmonitor.reporting.models import (
-    ImplementationStatus,
     ProgressReport,
     ProgressReportQuerySet,
     ReportTransition,
 )
-from rightsmonitor.reporting.queries import monitored_actions, recurring_deadline_items
+from rightsmonitor.reporting.queries import (
+    NOT_ASSESSED,  # noqa: F401 - the dashboard's tests and views name it from here
+    STATUSES,
+    count_by_status,
+    monitored_actions,
+    recurring_deadline_items,
+    status_counts,
+    status_label,
+)
 from rightsmonitor.reporting.workflow import ReportState
 
-NOT_ASSESSED = "not_assessed"
-# The assessment's order and colours first, so the same status looks the same everywhere.
-STATUSES: tuple[str, ...] = (*ImplementationStatus.values, NOT_ASSESSED)
-NOT_ASSESSED_LABEL = pgettext_lazy("implementation status", "Not yet assessed")
 UPCOMING_DAYS = 90
 LATEST = 5
 # Overdue and upcoming deadlines are listed this many to a page.
 DEADLINES_PER_PAGE = 20
-
-
-def status_label(key: str) -> str:
-    if key == NOT_ASSESSED:
-        return str(NOT_ASSESSED_LABEL)
-    return str(ImplementationStatus(key).label)
-
-
-def _has_status(key: str, action_path: str) -> Q:
-    """The condition "the action at ``action_path`` has assessed status ``key``"."""
-    prefix = f"{action_path}__" if action_path else ""
-    if key == NOT_ASSESSED:
-        return Q(**{f"{prefix}monitoring__isnull": True})
-    return Q(**{f"{prefix}monitoring__assessed_status": key})
-
-
-def _count_by_status(counted: str, action_path: str) -> dict[str, Count]:
-    """One ``Count`` of ``counted`` per status, named ``status_<key>``, for annotate/aggregate."""
-    return {
-        f"status_{key}": Count(counted, filter=_has_status(key, action_path)) for key in STATUSES
-    }
 
 
 def _counts_of(values: Any) -> dict[str, int]:
@@ -120,9 +101,7 @@ class StatusRow:
 
 def status_shares(plan: Plan) -> list[StatusShare]:
     """The plan's actions by assessed status, with each status's share (one query)."""
-    counts = _counts_of(
-        Action.objects.filter(plan=plan).aggregate(**_count_by_status("pk", action_path=""))
-    )
+    counts = status_counts(plan)
     total = sum(counts.values())
     return [
         StatusShare(key, status_label(key), count, 100 * count / total if total else 0.0)
@@ -136,7 +115,7 @@ def sections_by_status(plan: Plan) -> list[Section]:
     actions in, in the order of ``STATUSES`` (one query)."""
     sections: list[Section] = list(
         plan.sections.order_by("order", "pk").annotate(
-            action_count=Count("actions"), **_count_by_status("actions", action_path="actions")
+            action_count=Count("actions"), **count_by_status("actions", action_path="actions")
         )
     )
     for section in sections:
@@ -173,7 +152,7 @@ def status_by_lead_agency(plan: Plan) -> list[StatusRow]:
         Agency.objects.filter(
             assignments__action__plan=plan, assignments__role=ActionAgency.Role.LEAD
         )
-        .annotate(**_count_by_status("assignments", action_path="assignments__action"))
+        .annotate(**count_by_status("assignments", action_path="assignments__action"))
         .order_by("abbreviation")
     )
     rows = [
@@ -188,7 +167,7 @@ def status_by_lead_agency(plan: Plan) -> list[StatusRow]:
     without_lead = _counts_of(
         Action.objects.filter(plan=plan)
         .exclude(assignments__role=ActionAgency.Role.LEAD)
-        .aggregate(**_count_by_status("pk", action_path=""))
+        .aggregate(**count_by_status("pk", action_path=""))
     )
     if any(without_lead.values()):
         label = _("No lead agency")

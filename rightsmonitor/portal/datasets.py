@@ -54,7 +54,8 @@ from rightsmonitor.recommendations.queries import (
 from rightsmonitor.recommendations.status import RecommendationStatus, linked_statuses
 from rightsmonitor.reporting.access import reports_for_user
 from rightsmonitor.reporting.filters import ReportFilter
-from rightsmonitor.reporting.models import ImplementationStatus, ProgressReport
+from rightsmonitor.reporting.models import ProgressReport
+from rightsmonitor.reporting.queries import NOT_ASSESSED, STATUSES, has_status, status_label
 from rightsmonitor.reporting.workflow import ReportState
 
 CHUNK = 1000  # rows read at a time, and ids per query for the many-valued columns
@@ -195,10 +196,13 @@ class ActionDataFilter(ActionFilter):
     """The API's action filters and the coordinator's assessed status."""
 
     status = django_filters.ChoiceFilter(
-        field_name="monitoring__assessed_status",
-        choices=ImplementationStatus.choices,
+        choices=lambda: [(key, status_label(key)) for key in STATUSES],
+        method="filter_status",
         label=_("Assessed status"),
     )
+
+    def filter_status(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return queryset.filter(has_status(value))
 
 
 def _action_rows(actions: QuerySet[Any], user: Any) -> Iterator[Row]:
@@ -231,7 +235,7 @@ def _action_rows(actions: QuerySet[Any], user: Any) -> Iterator[Row]:
                 plan, section, number, _first(row[10:]), form or "", deadline, due, recurrence,
                 next((a for a, lead, _agreed in agencies if lead), ""),
                 format_agency_list(mentions, language=language),
-                _joined(themes.get(pk, [])), status or "", on,
+                _joined(themes.get(pk, [])), status or NOT_ASSESSED, on,
             )  # fmt: skip
 
 
@@ -249,7 +253,11 @@ ACTION_COLUMNS = (
         "agencies", _('Responsible agencies as plans write them: "MIA, GPO (as agreed)"'), T.TEXT
     ),
     Column("themes", _("Themes (keys, separated by semicolons)"), T.TEXT),
-    Column("status", _("Status assessed by the coordinator (empty before the first)"), T.TEXT),
+    Column(
+        "status",
+        _("Status assessed by the coordinator (not_assessed before the first verdict)"),
+        T.TEXT,
+    ),
     Column("on_monitoring", _("Still on monitoring"), T.BOOLEAN),
 )
 

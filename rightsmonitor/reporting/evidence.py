@@ -4,7 +4,8 @@ A file named ``report.pdf`` must start like a PDF; a ``.docx`` or ``.xlsx`` must
 holding the parts Word or Excel write. A forged extension is refused, whatever the browser
 said the content type was.
 
-Files live under ``MEDIA_ROOT/evidence/`` with random names. ``orphan_evidence_files`` finds
+Files live under ``MEDIA_ROOT/evidence/`` (or the S3 bucket) with random names and are served
+only by ``file_response``, never from MEDIA_URL. ``orphan_evidence_files`` finds
 files no ``Evidence`` row names (left by a transaction that rolled back after the file was
 written); the ``prune_evidence_files`` command removes them.
 """
@@ -20,6 +21,7 @@ from pathlib import PurePath
 from django.core.exceptions import ValidationError
 from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -98,6 +100,38 @@ def _zip_has(upload: UploadedFile, members: tuple[str, ...]) -> bool:
         return False
     finally:
         upload.seek(0)
+
+
+# How long browsers and proxies may keep a public file (the evidence of an accepted report).
+PUBLIC_MAX_AGE = 60 * 60
+
+
+def file_response(evidence: Evidence, *, public: bool) -> FileResponse:
+    """The stored file as a safe download, for a view that has decided who may have it.
+
+    Always an attachment under its original name (``filename*``, RFC 5987, for names that are
+    not ASCII), with the content type of its checked extension and ``nosniff``, so a browser
+    never renders it in the site's origin. Public files may be cached; private ones never.
+    Streams from any storage (local disk or S3). Http404 for a link or a missing file.
+    """
+    if not evidence.file.name:
+        raise Http404
+    try:
+        handle = evidence.file.storage.open(evidence.file.name, "rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    kind = KINDS.get(evidence.extension.lower())
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name or f"evidence{evidence.extension}",
+        content_type=kind.content_type if kind else "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = (
+        f"public, max-age={PUBLIC_MAX_AGE}" if public else "private, no-store"
+    )
+    return response
 
 
 def stored_evidence_files(storage: Storage) -> Iterator[str]:

@@ -36,12 +36,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from django.db.models import Prefetch, Q
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Count, Prefetch, Q
+from django.utils.translation import pgettext_lazy
 
 from rightsmonitor.plans.deadlines import Recurrence
 from rightsmonitor.plans.models import Action, ActionAgency, ActionQuerySet, Agency, Plan
 from rightsmonitor.reporting.actions import period_bounds
 from rightsmonitor.reporting.models import (
+    ActionMonitoring,
     ImplementationStatus,
     ProgressReport,
     ReportingPeriod,
@@ -117,6 +120,65 @@ def overdue_actions(*, on: date) -> ActionQuerySet:
     late_recurring = {item.action.pk for item in missed}
     one_off = Q(recurrence=Recurrence.NONE, due_date__lt=on)
     return monitored_actions().filter(one_off | Q(pk__in=late_recurring)).with_related()
+
+
+# Status: the one definition every page, file and figure uses --------------------------------
+
+# An action the coordinator never gave a verdict has no monitoring row (accepting a report no
+# longer makes one unless the coordinator chooses a status on the same form). It is "not yet
+# assessed", never "not started": nobody said it had not started.
+NOT_ASSESSED = "not_assessed"
+NOT_ASSESSED_LABEL = pgettext_lazy("implementation status", "Not yet assessed")
+# The statuses in the order every table, chart and file shows them.
+STATUSES: tuple[str, ...] = (*ImplementationStatus.values, NOT_ASSESSED)
+
+
+def status_of_monitoring(monitoring: ActionMonitoring | None) -> str:
+    """The status key of an action whose monitoring row (or None) is ``monitoring``."""
+    return monitoring.assessed_status if monitoring is not None else NOT_ASSESSED
+
+
+def status_of(action: Action) -> str:
+    """The action's status key: its assessed status, or ``NOT_ASSESSED``.
+
+    Load the action through ``with_monitoring`` so this costs no query.
+    """
+    try:
+        monitoring = action.monitoring  # type: ignore[attr-defined]
+    except ObjectDoesNotExist:
+        monitoring = None
+    return status_of_monitoring(monitoring)
+
+
+def status_label(key: str) -> str:
+    """The name of a status key in the active language."""
+    if key == NOT_ASSESSED:
+        return str(NOT_ASSESSED_LABEL)
+    return str(ImplementationStatus(key).label)
+
+
+def has_status(key: str, action_path: str = "") -> Q:
+    """The condition "the action at ``action_path`` (a lookup path, "" for actions themselves)
+    has status ``key``", for filters and for ``Count(..., filter=...)``."""
+    prefix = f"{action_path}__" if action_path else ""
+    if key == NOT_ASSESSED:
+        return Q(**{f"{prefix}monitoring__isnull": True})
+    return Q(**{f"{prefix}monitoring__assessed_status": key})
+
+
+def count_by_status(counted: str, action_path: str = "") -> dict[str, Count]:
+    """One ``Count`` of ``counted`` per status, named ``status_<key>``, for annotate/aggregate."""
+    return {
+        f"status_{key}": Count(counted, filter=has_status(key, action_path)) for key in STATUSES
+    }
+
+
+def status_counts(actions: Plan | ActionQuerySet) -> dict[str, int]:
+    """How many of the plan's actions (or of ``actions``) are in each status, in the order of
+    ``STATUSES``, zeros included (one query)."""
+    queryset = Action.objects.filter(plan=actions) if isinstance(actions, Plan) else actions
+    counts = queryset.order_by().aggregate(**count_by_status("pk"))
+    return {key: int(counts[f"status_{key}"] or 0) for key in STATUSES}
 
 
 # Due items -----------------------------------------------------------------------------------

@@ -649,7 +649,7 @@ def test_monitoring_is_public_for_public_plans(world: SimpleNamespace) -> None:
         "action": world.a11.pk,
         "number": "1.1",
         "plan": "kz",
-        "assessed_status": "not_started",
+        "assessed_status": "not_assessed",  # no verdict yet: never "not_started"
         "on_monitoring": True,
         "off_monitoring_reason": "",
         "version": 1,

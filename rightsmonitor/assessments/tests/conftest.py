@@ -2,8 +2,8 @@
 
 ``assessed`` is an ``AssessedPlan``: plan "kz" (2 sections of 3 actions, MIA leads, GPO
 co-executes, in force 28.04.2022–31.12.2023, annual periods), with verdicts on four actions
-(1.1 completed on 15.12.2022, then taken off monitoring; 1.2 in progress by accepting MIA's
-report for 2022, which has a link; 2.1, due 30.06.2023, partially completed; 2.3 not
+(1.1 completed on 15.12.2022, then taken off monitoring; 1.2 in progress, chosen when accepting
+MIA's report for 2022, which has a link; 2.1, due 30.06.2023, partially completed; 2.3 not
 completed), all other actions due 31.12.2022, and a draft assessment of 2022 made by the
 coordinator. ``WRITING_DAY`` (25.01.2023) is when the assessment is written: four actions are
 then 25 days overdue (1.2, 1.3, 2.2, 2.3). MEDIA_ROOT is a fresh temporary directory (autouse).
@@ -88,7 +88,9 @@ def assessed(coordinator: User, focal_point_mia: User) -> AssessedPlan:
             report, LINK, by=focal_point_mia, description="The order"
         )
         reporting_actions.take_transition(report, "submit", by=focal_point_mia)
-        reporting_actions.take_transition(report, "accept", by=coordinator)
+        reporting_actions.take_transition(
+            report, "accept", by=coordinator, assessed_status="in_progress"
+        )
         for number, status in {"2.1": "partially_completed", "2.3": "not_completed"}.items():
             reporting_actions.set_assessed_status(action[number], status, by=coordinator)
         reporting_actions.take_off_monitoring(

@@ -78,7 +78,8 @@ def report_for(
 
 def test_status_not_assessed_yet(client: Client, action: Action) -> None:
     html = client.get(action.get_absolute_url()).content.decode()
-    assert "Not assessed yet" in html
+    assert '<span class="badge badge-not_assessed">Not yet assessed</span>' in html
+    assert "Not started" not in html
     assert "On monitoring" in html
     assert "Accepted progress reports" not in html
 
@@ -122,9 +123,10 @@ def test_accepted_consolidated_reports_are_public_drafts_are_not(
         assert DRAFT_TEXT not in html
         assert "A contribution." not in html
         assert '<time datetime="2022-12-31">31 December 2022</time>' in html
-    # Accepting the consolidated report set the assessed status to the proposed one.
-    assert ActionMonitoring.objects.get(action=action).assessed_status == "completed"
-    assert "Completed" in client.get(action.get_absolute_url()).content.decode()
+    # Accepting without a verdict left the status as it was: the agency's proposal is shown as
+    # what it reported, not as the official status.
+    assert not ActionMonitoring.objects.filter(action=action).exists()
+    assert "Not yet assessed</span>" in client.get(action.get_absolute_url()).content.decode()
 
 
 def test_draft_plan_stays_hidden(client: Client, coordinator: User) -> None:

@@ -335,8 +335,7 @@ def test_timeline_shows_the_whole_journey_newest_first(
     )
     assert rows == [
         ("monitoring", "on monitoring", "off monitoring", coordinator),
-        # Accepting the consolidated report set the assessed status to the proposed one.
-        ("monitoring", "Not started", "In progress", coordinator),
+        # Accepting the consolidated report without a verdict left the assessed status alone.
         ("transition", "Resubmitted", "Accepted", coordinator),
         ("transition", "Signed off by the agency", "Resubmitted", author),
         ("transition", "Returned for revision", "Signed off by the agency", validator),
@@ -381,7 +380,7 @@ def test_set_status_take_off_and_put_back(reporting_world: ReportingWorld) -> No
     change = MonitoringChange.objects.get(action=world.action)
     assert (change.field, change.old_value, change.new_value, change.reason) == (
         "assessed_status",
-        "not_started",
+        "",  # the first verdict: the action was not assessed before
         "completed",
         "Order No. 12 adopted.",
     )
