@@ -137,6 +137,7 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "reporting:report": (302, 404, 200, 200, 200),  # MIA's draft: hidden from others
     "reporting:report_edit": (302, 404, 200, 403, 403),  # only the author edits
     "reporting:evidence_download": (302, 404, 404, 404, 404),  # no such evidence
+    "reporting:public_evidence": NOT_FOUND,  # no such evidence: 404, never a login page
     "reporting:report_start": STAFF_POST_ONLY,
     "reporting:evidence_add": STAFF_POST_ONLY,
     "reporting:evidence_remove": STAFF_POST_ONLY,
@@ -457,6 +458,7 @@ def _url(name: str, w: dict) -> str:  # type: ignore[type-arg]
         "reporting:report_edit": {"pk": w["report"].pk},
         "reporting:evidence_add": {"pk": 1},
         "reporting:evidence_download": {"pk": 1, "evidence_pk": 1},
+        "reporting:public_evidence": {"evidence_pk": 1},
         "reporting:evidence_remove": {"pk": 1, "evidence_pk": 1},
         "reporting:report_transition": {"pk": 1, "name": "submit"},
         "reporting:action_timeline": {"action_pk": action.pk},
