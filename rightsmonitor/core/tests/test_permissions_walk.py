@@ -55,6 +55,10 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "v1:instrument-list": OPEN,
     "v1:instrument-detail": OPEN,
     "portal:home": OPEN,
+    # home per role: a focal point's lists download only for a focal point
+    "home:index": SIGNED_IN,
+    "home:count": SIGNED_IN,
+    "home:export": (302, 404, 200, 404, 404),
     "portal:plan_list": OPEN,
     "portal:plan": OPEN,
     "portal:draft-plan": (404, 404, 404, 200, 200),
@@ -214,6 +218,7 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "feedback:case": (302, 403, 404, 200, 404),
     "feedback:case_contact": (302, 403, 404, 200, 404),
     "feedback:case_file": (302, 403, 404, 404, 404),  # the case has no file
+    "feedback:note_file": (302, 403, 404, 404, 404),  # no such note
     "feedback:case_answer": STAFF_POST_ONLY,
     "feedback:case_transition": STAFF_POST_ONLY,
     "feedback:case_note": STAFF_POST_ONLY,
@@ -532,6 +537,7 @@ def _url(name: str, w: dict) -> str:  # type: ignore[type-arg]
             "feedback:case_answer": feedback_case,
             "feedback:case_transition": {**feedback_case, "name": "close"},
             "feedback:case_note": feedback_case,
+            "feedback:note_file": {**feedback_case, "note_pk": 0},
             "feedback:case_refer": feedback_case,
             "feedback:referral_withdraw": {**feedback_case, "referral_pk": 0},  # none: 404
             "feedback:case_due": feedback_case,
