@@ -6,7 +6,7 @@ Coordinator side (review_views.py): dashboard, monitoring verdicts, schedules, a
 
 from django.urls import URLPattern, URLResolver, path
 
-from rightsmonitor.reporting import public_views, review_views, views
+from rightsmonitor.reporting import bulk_views, public_views, review_views, views
 
 app_name = "reporting"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -39,6 +39,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("evidence/<int:evidence_pk>/", public_views.public_evidence, name="public_evidence"),
     # Coordinator side
     path("dashboard/", review_views.dashboard, name="dashboard"),
+    path("dashboard/bulk/", bulk_views.bulk_review, name="bulk_review"),
     path("actions/<int:action_pk>/timeline/", review_views.action_timeline, name="action_timeline"),
     path(
         "actions/<int:action_pk>/monitoring/",

@@ -275,3 +275,52 @@ def test_the_worklist_of_each_role(
         world.start(world.mia, action)
     with django_assert_max_num_queries(8):
         assert len(worklist(world.focal_point_mia, on=on).to_write) >= 5
+
+
+def test_bulk_accept_reports_a_report_that_changed_meanwhile(
+    world: ReportingWorld, django_capture_on_commit_callbacks: Any
+) -> None:
+    AgencyReportingSettings.objects.filter(agency=world.mia).update(ready_step=False)
+    mia = world.report_in(ReportState.SUBMITTED)
+    gpo = world.report_in(ReportState.SUBMITTED, world.gpo, world.gpo_led_action)
+    coordinator = client_for(world.coordinator)
+    dashboard = coordinator.get(reverse("reporting:dashboard")).content.decode()
+    assert f'name="reports" value="{mia.pk}:{mia.version}"' in dashboard
+    assert f'name="reports" value="{gpo.pk}:{gpo.version}"' in dashboard
+    ticked = {"reports": [f"{mia.pk}:{mia.version}", f"{gpo.pk}:{gpo.version}"], "step": "accept"}
+    url = reverse("reporting:bulk_review")
+
+    confirm = coordinator.post(url, ticked)
+    assert confirm.status_code == 200
+    html = confirm.content.decode()
+    assert '<input type="hidden" name="confirmed" value="yes">' in html
+    assert "official status" in html
+    assert ProgressReport.objects.filter(state=ReportState.ACCEPTED).count() == 0
+
+    world.take(mia, "return")  # another coordinator returned MIA's report meanwhile
+    with django_capture_on_commit_callbacks(execute=True):
+        done = coordinator.post(url, {**ticked, "confirmed": "yes"}, follow=True)
+    page = done.content.decode()
+    assert "1 report accepted." in page
+    assert "Report 1.1 (MIA) changed meanwhile and is now “Returned for revision”" in page
+    gpo.refresh_from_db()
+    mia.refresh_from_db()
+    assert (gpo.state, mia.state) == (ReportState.ACCEPTED, ReportState.RETURNED)
+    # No verdict in bulk: the action's official status is untouched.
+    assert not world.gpo_led_action.monitoring_changes.exists()
+
+
+def test_bulk_return_needs_the_comment_and_the_coordinator(world: ReportingWorld) -> None:
+    report = world.report_in(ReportState.SUBMITTED, world.gpo, world.gpo_led_action)
+    ticked = {"reports": [f"{report.pk}:{report.version}"], "step": "return"}
+    url = reverse("reporting:bulk_review")
+    refused = client_for(world.coordinator).post(url, ticked, follow=True)
+    assert "Say what needs to change." in refused.content.decode()
+    assert client_for(world.focal_point_gpo).post(url, ticked).status_code == 403
+    response = client_for(world.coordinator).post(
+        url, {**ticked, "comment": RETURN_COMMENT, "confirmed": "yes"}
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.state == ReportState.RETURNED
+    assert report.transitions.last().comment == RETURN_COMMENT
