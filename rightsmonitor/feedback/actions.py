@@ -109,11 +109,13 @@ class SubmitterView:
 class NoteView:
     """A note, response or reply as the case page shows it, decrypted."""
 
+    pk: int
     kind: str
     kind_label: str
     author: Any
     at: datetime
     text: str
+    attachment_name: str  # "" without a file
 
 
 def new_code(length: int) -> str:
@@ -256,8 +258,10 @@ def _found(code: str, secret: str) -> Case | None:
     return case if check_password(secret, case.secret_hash) else None
 
 
-def reply_to_case(code: str, secret: str, *, text: str) -> Case | None:
-    """Store the submitter's reply, encrypted, and put the case back under review.
+def reply_to_case(
+    code: str, secret: str, *, text: str, attachment: UploadedFile | None = None
+) -> Case | None:
+    """Store the submitter's reply (and file), encrypted, and put the case back under review.
 
     None when the code and secret match no case (the caller counts that as a failed check).
     The reply keeps only the day; the assigned staff are told once the reply is committed.
@@ -272,27 +276,41 @@ def reply_to_case(code: str, secret: str, *, text: str) -> Case | None:
     found = _found(code, secret)
     if found is None:
         return None
-    token = crypto.encrypt_text(text)  # before the transaction: SQLite's write lock
-    day_start = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
-    with transaction.atomic():
-        case = _locked(found)
-        if not case.is_open:
-            raise ValidationError(
-                {"reply": _("This case is closed. Send a new message instead.")},
-                code="closed",
-            )
-        before = case.get_status_display()
-        case.status = _move(case, "reply")
-        case.save(update_fields=["status"])
-        CaseNote.objects.create(case=case, kind=CaseNote.Kind.REPLY, text=token, at=day_start)
-        _log(
-            AccessLog.Kind.REPLY_RECEIVED,
-            by=None,
-            case=case,
-            detail=f"{before} → {case.get_status_display()}",
-            at=day_start,  # the submitter's act: the day only, like the case
+    if not found.is_open:  # checked again under the lock below
+        raise ValidationError(
+            {"reply": _("This case is closed. Send a new message instead.")}, code="closed"
         )
-        transaction.on_commit(partial(_tell_assigned_staff, case.pk), robust=True)
+    # The slow work (encryption, the file) before the transaction: SQLite's write lock.
+    fields = {"text": crypto.encrypt_text(text)}
+    day_start = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    stored_file = ""
+    try:
+        if attachment is not None:
+            stored_file, fields["attachment_meta"] = _store_attachment(attachment)
+            fields["attachment_file"] = stored_file
+        with transaction.atomic():
+            case = _locked(found)
+            if not case.is_open:
+                raise ValidationError(
+                    {"reply": _("This case is closed. Send a new message instead.")},
+                    code="closed",
+                )
+            before = case.get_status_display()
+            case.status = _move(case, "reply")
+            case.save(update_fields=["status"])
+            CaseNote.objects.create(case=case, kind=CaseNote.Kind.REPLY, at=day_start, **fields)
+            _log(
+                AccessLog.Kind.REPLY_RECEIVED,
+                by=None,
+                case=case,
+                detail=f"{before} → {case.get_status_display()}",
+                at=day_start,  # the submitter's act: the day only, like the case
+            )
+            transaction.on_commit(partial(_tell_assigned_staff, case.pk), robust=True)
+    except BaseException:
+        if stored_file:
+            default_storage.delete(stored_file)
+        raise
     return case
 
 
@@ -441,11 +459,15 @@ def read_notes(case: Case, *, by: Any) -> CaseNotes:
     return CaseNotes(
         notes=[
             NoteView(
+                pk=note.pk,
                 kind=note.kind,
                 kind_label=note.get_kind_display(),
                 author=note.author,
                 at=note.at,
                 text=crypto.decrypt_text(note.text),
+                attachment_name=json.loads(crypto.decrypt_text(note.attachment_meta) or "{}").get(
+                    "name", ""
+                ),
             )
             for note in notes
         ],
@@ -454,6 +476,19 @@ def read_notes(case: Case, *, by: Any) -> CaseNotes:
             for referral in shown
         ],
     )
+
+
+@transaction.atomic
+def read_note_attachment(note: CaseNote, *, by: Any) -> Attachment | None:
+    """The file of a reply, decrypted; logged like the case's own file."""
+    _readable(note.case, by)
+    if not note.attachment_file:
+        return None
+    _log(AccessLog.Kind.READ_FILE, by=by, case=note.case, detail=note.get_kind_display())
+    meta = json.loads(crypto.decrypt_text(note.attachment_meta))
+    with default_storage.open(note.attachment_file, "rb") as stored:
+        data = crypto.decrypt_bytes(stored.read())
+    return Attachment(name=meta["name"], content_type=meta["content_type"], data=data)
 
 
 def add_note(case: Case, *, text: str, by: Any, kind: str = CaseNote.Kind.NOTE) -> CaseNote:
@@ -653,6 +688,13 @@ def purge_closed_cases(*, today: date | None = None) -> PurgeSummary:
     cutoff = today - timedelta(days=settings.FEEDBACK_RETENTION_DAYS)
     doomed = Case.objects.purgeable(closed_before=cutoff)
     files = [name for name in doomed.values_list("attachment_file", flat=True) if name]
+    files += [
+        name
+        for name in CaseNote.objects.filter(case__in=doomed).values_list(
+            "attachment_file", flat=True
+        )
+        if name
+    ]
     _total, deleted = doomed.delete()
     oldest_kept = timezone.make_aware(datetime.combine(cutoff, time.min))
     log_rows, _by_model = (
@@ -693,7 +735,17 @@ def rotate_keys() -> RotationSummary:
                 canary.save(update_fields=["token", "updated_at"])
             for note in CaseNote.objects.select_for_update().order_by("pk"):
                 note.text = crypto.rotate_text(note.text)
-                note.save(update_fields=["text"])
+                note.attachment_meta = crypto.rotate_text(note.attachment_meta)
+                if note.attachment_file:
+                    with default_storage.open(note.attachment_file, "rb") as stored:
+                        token = crypto.rotate_token(stored.read())
+                    new_name = default_storage.save(
+                        f"{ATTACHMENT_DIRECTORY}/{secrets.token_hex(16)}.bin", ContentFile(token)
+                    )
+                    written.append(new_name)
+                    replaced.append(note.attachment_file)
+                    note.attachment_file = new_name
+                note.save(update_fields=["text", "attachment_meta", "attachment_file"])
             for referral in Referral.objects.select_for_update().order_by("pk"):
                 referral.note = crypto.rotate_text(referral.note)
                 referral.save(update_fields=["note"])

@@ -61,6 +61,14 @@ class AreaField(forms.ChoiceField):
         super().__init__(choices=area_choices(plans), **kwargs)
 
 
+def _describe_attachment(field: forms.Field) -> None:
+    field.help_text = _("Allowed: %(types)s; up to %(size)s. It is stored encrypted.") % {
+        "types": ", ".join(ext.lstrip(".").upper() for ext in ALLOWED_EXTENSIONS),
+        "size": filesizeformat(settings.FEEDBACK_MAX_ATTACHMENT_BYTES),
+    }
+    field.widget.attrs["accept"] = ",".join(ALLOWED_EXTENSIONS)
+
+
 class SubmissionForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("What would you like to send?"),
@@ -93,13 +101,7 @@ class SubmissionForm(forms.Form):
             help_text=_("Choose “Other or general” if it is about none of them."),
         )
         self.order_fields(["kind", "area", "content", "name", "email", "phone", "attachment"])
-        self.fields["attachment"].help_text = _(
-            "Allowed: %(types)s; up to %(size)s. It is stored encrypted."
-        ) % {
-            "types": ", ".join(ext.lstrip(".").upper() for ext in ALLOWED_EXTENSIONS),
-            "size": filesizeformat(settings.FEEDBACK_MAX_ATTACHMENT_BYTES),
-        }
-        self.fields["attachment"].widget.attrs["accept"] = ",".join(ALLOWED_EXTENSIONS)
+        _describe_attachment(self.fields["attachment"])
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
 
     @property
@@ -152,6 +154,17 @@ class ReplyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Add information or answer a question. It is stored encrypted."),
     )
+    attachment = forms.FileField(label=_("File (optional)"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _describe_attachment(self.fields["attachment"])
+
+    def clean_attachment(self) -> Any:
+        upload = self.cleaned_data.get("attachment")
+        if upload:
+            check_attachment(upload)
+        return upload
 
 
 class NoteForm(forms.Form):

@@ -303,6 +303,9 @@ class CaseNote(models.Model):
         related_name="+",
     )
     text = models.TextField(editable=False)  # a Fernet token
+    # A reply's file, stored like the case's own (``actions._store_attachment``).
+    attachment_file = models.CharField(max_length=255, blank=True, editable=False)
+    attachment_meta = models.TextField(blank=True, editable=False)
     at = models.DateTimeField(_("written"))
 
     class Meta:

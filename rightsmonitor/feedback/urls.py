@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("cases/<int:pk>/answer/", views.case_answer, name="case_answer"),
     path("cases/<int:pk>/steps/<str:name>/", views.case_transition, name="case_transition"),
     path("cases/<int:pk>/notes/", views.case_note, name="case_note"),
+    path("cases/<int:pk>/notes/<int:note_pk>/file/", views.note_file, name="note_file"),
     path("cases/<int:pk>/refer/", views.case_refer, name="case_refer"),
     path(
         "cases/<int:pk>/referrals/<int:referral_pk>/withdraw/",

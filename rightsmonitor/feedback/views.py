@@ -153,14 +153,22 @@ def _check_result(
     return render(request, "feedback/check_result.html", context, status=status)
 
 
+@csrf_exempt
 @never_cache
 @require_POST
 def reply(request: HttpRequest) -> HttpResponse:
+    # As for a submission: the attached file stays in memory (see ``submit``).
+    request.upload_handlers = [BoundedMemoryUploadHandler(request)]
+    return _reply(request)
+
+
+@csrf_protect
+def _reply(request: HttpRequest) -> HttpResponse:
     if FAILED_CHECKS.exceeded(request):
         return render(
             request, "feedback/check.html", {"form": CheckForm(), "limited": True}, status=429
         )
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, request.FILES)
     code, secret = request.POST.get("code", ""), request.POST.get("secret", "")
     found = actions.check_case(code, secret) if code and secret else None
     if found is None:
@@ -178,7 +186,12 @@ def reply(request: HttpRequest) -> HttpResponse:
         if not REPLIES.hit(request):
             return _check_result(request, found, keys, status=429, reply_limited=True)
         try:
-            actions.reply_to_case(code, secret, text=form.cleaned_data["reply"])
+            actions.reply_to_case(
+                code,
+                secret,
+                text=form.cleaned_data["reply"],
+                attachment=form.cleaned_data["attachment"] or None,
+            )
         except ValidationError as exc:
             add_action_errors(form, exc)
         else:
@@ -290,6 +303,23 @@ def case_contact(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def case_file(request: HttpRequest, pk: int) -> FileResponse:
     attachment = actions.read_attachment(_case(request, pk), by=request.user)
+    if attachment is None:
+        raise Http404
+    return FileResponse(
+        BytesIO(attachment.data),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+
+
+@login_required
+@never_cache
+@require_safe
+def note_file(request: HttpRequest, pk: int, note_pk: int) -> FileResponse:
+    case = _case(request, pk)
+    note = get_object_or_404(case.notes.select_related("case"), pk=note_pk)
+    attachment = actions.read_note_attachment(note, by=request.user)
     if attachment is None:
         raise Http404
     return FileResponse(

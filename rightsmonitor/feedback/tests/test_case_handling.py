@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -23,6 +24,8 @@ from rightsmonitor.feedback import actions, queries
 from rightsmonitor.feedback.models import AccessLog, Case, CaseNote, DueReminder, Referral
 from rightsmonitor.feedback.reminders import send_due_reminders
 from rightsmonitor.plans.tests.factories import AgencyFactory
+
+from .conftest import PDF_BYTES
 
 CASES = reverse("feedback:case_list")
 CHECK = reverse("feedback:check")
@@ -391,3 +394,35 @@ def test_the_receipt_shows_the_secret_large_with_copy_and_print(client: Client, 
     assert "js/feedback.js" in page and "css/feedback.css" in page
     assert "http://testserver" + CHECK in page  # how to check, written out for the paper copy
     assert "Print the receipt" in page
+
+
+def test_a_reply_may_bring_a_file_stored_encrypted(  # type: ignore[no-untyped-def]
+    submit, assigned, media_root, django_capture_on_commit_callbacks
+) -> None:
+    receipt = submit()
+    case = receipt.case
+    client = Client()
+    data = {"code": receipt.code, "secret": receipt.secret, "reply": "The record is attached."}
+    fake = SimpleUploadedFile("record.pdf", b"not a pdf at all", "application/pdf")
+    refused = client.post(REPLY, {**data, "attachment": fake})
+    assert refused.status_code == 400 and not CaseNote.objects.exists()
+    assert not list(media_root.rglob("*.bin"))
+    upload = SimpleUploadedFile("record.pdf", PDF_BYTES, "application/pdf")
+    assert client.post(REPLY, {**data, "attachment": upload}).status_code == 200
+    note = CaseNote.objects.get()
+    (stored,) = media_root.rglob("*.bin")
+    assert PDF_BYTES not in stored.read_bytes() and "record" not in note.attachment_meta
+    staff = client_for(assigned)
+    page = staff.get(_url("case", case)).content.decode()
+    link = reverse("feedback:note_file", args=[case.pk, note.pk])
+    assert link in page and "record.pdf" in page
+    download = staff.get(link)
+    assert b"".join(download.streaming_content) == PDF_BYTES
+    assert AccessLog.objects.filter(kind=AccessLog.Kind.READ_FILE, user=assigned).count() == 1
+    assert Client().get(link).status_code == 302  # the public cannot fetch it
+    # The retention purge takes the reply's file with the case.
+    actions.take_transition(case, "close", by=assigned)
+    Case.objects.filter(pk=case.pk).update(closed_on=date(2020, 1, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = actions.purge_closed_cases()
+    assert summary.files == 1 and not list(media_root.rglob("*.bin"))
