@@ -55,10 +55,6 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "v1:instrument-list": OPEN,
     "v1:instrument-detail": OPEN,
     "portal:home": OPEN,
-    # home per role: a focal point's lists download only for a focal point
-    "home:index": SIGNED_IN,
-    "home:count": SIGNED_IN,
-    "home:export": (302, 404, 200, 404, 404),
     "portal:plan_list": OPEN,
     "portal:plan": OPEN,
     "portal:draft-plan": (404, 404, 404, 200, 200),
