@@ -35,7 +35,8 @@ from rightsmonitor.participation.workflow import (
 )
 from rightsmonitor.recommendations.models import ImportRun
 from rightsmonitor.reporting import access as reporting_access
-from rightsmonitor.reporting import worklist
+from rightsmonitor.reporting import notices, worklist
+from rightsmonitor.reporting.models import Notification
 from rightsmonitor.reporting.queries import overdue_actions
 
 PANEL_ITEMS = 5  # items shown on the home page; the panel's link leads to the rest
@@ -193,6 +194,30 @@ def referred_cases_panel(user: Any, today: date) -> Panel | None:
         items=items,
         more_url=reverse("feedback:case_list"),
         empty=_("No feedback case waits for you."),
+    )
+
+
+def notices_panel(user: Any, today: date) -> Panel | None:
+    """Unread notices (hand-offs, reminders), in the reader's language."""
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    count, items = _short(
+        unread.order_by("-created_at", "-pk"),
+        lambda notice: Item(
+            label=notices.render_notice(notice, comment=False),
+            url=notice.url or reverse("reporting:notifications"),
+            detail=notice.get_kind_display(),
+        ),
+    )
+    if not count:
+        return None
+    return Panel(
+        key="notices",
+        title=_("Unread notices"),
+        count=count,
+        items=items,
+        more_url=reverse("reporting:notifications"),
+        empty="",
+        is_work=False,
     )
 
 
@@ -450,6 +475,7 @@ def operations_panel(user: Any, today: date) -> Panel | None:
 PanelFactory = Callable[[Any, date], "Panel | None"]
 
 OTHER_PANELS: tuple[PanelFactory, ...] = (
+    notices_panel,
     review_panel,
     referred_cases_panel,
     moderation_panel,

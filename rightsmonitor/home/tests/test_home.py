@@ -20,6 +20,7 @@ from rightsmonitor.participation.models import Comment
 from rightsmonitor.participation.workflow import CommentState
 from rightsmonitor.plans.models import Action
 from rightsmonitor.portal.management.commands._demo import DEMO_COORDINATOR
+from rightsmonitor.reporting.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +129,22 @@ def test_a_focal_point_downloads_the_lists(demo: Callable[[str], Client]) -> Non
     assert rows[0][:3] == ("list", "item", "detail")
     assert len(rows) > 1
     assert all(str(row[5]).startswith("http") for row in rows[1:])
+
+
+def test_unread_notices_are_written_in_the_readers_language(focal_point_mia: User) -> None:
+    Notification.objects.create(
+        user=focal_point_mia,
+        kind=Notification.Kind.RETURNED,
+        event="returned",
+        params={"action": "2.1", "agency": "MIA", "actor": "Nurlan"},
+        url="/reporting/tasks/",
+    )
+    client = client_for(focal_point_mia)
+    english = client.get(reverse("home:index"))
+    panel = next(p for p in english.context["panels"] if p.key == "notices")
+    assert panel.count == 1
+    assert panel.items[0].label == "Report 2.1 (MIA) was returned for revision."
+    russian = client.get("/ru/home/")
+    label = next(p for p in russian.context["panels"] if p.key == "notices").items[0].label
+    assert "2.1" in label
+    assert "returned" not in label
