@@ -1,9 +1,16 @@
 """The reporting journey, each person in their own browser session on the demo installation.
 
-MIA's focal point drafts a report with a PDF, MIA's validating authority signs it off, the
-focal point submits, the coordinator returns it with a comment, the focal point revises, it is
-signed off again and resubmitted, the coordinator accepts it, assesses the action completed
-and takes it off monitoring, and the public action page shows that verdict.
+MIA (which here uses the "ready for sign-off" step) : its focal point drafts a report with a
+PDF and marks it ready, MIA's validating authority signs it off, the focal point submits, the
+coordinator returns it with a comment, the focal point revises, it is marked ready and signed
+off again and resubmitted, the coordinator accepts it, assesses the action completed and takes
+it off monitoring, and the public action page shows that verdict. Each irreversible step asks
+for confirmation first.
+
+The mails of every hand-off are checked (the live server runs in this process, so Django's
+test mail backend collects them in ``mail.outbox``): who receives which, in their language (the
+deputy reads Russian, the focal point Kazakh), with the coordinator's comment in the return
+mail; and the daily digest run twice on the same day sends nothing the second time.
 """
 
 from __future__ import annotations
@@ -13,11 +20,20 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from django.core import mail
+from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from rightsmonitor.accounts.models import User
 from rightsmonitor.plans.models import Plan
-from rightsmonitor.reporting.models import ProgressReport, ReportTransition
+from rightsmonitor.reporting.models import (
+    AgencyReportingSettings,
+    ProgressReport,
+    ReminderDigest,
+    ReportTransition,
+)
+from rightsmonitor.reporting.reminders import send_reminders
 
 from .conftest import Axe, PageProblems
 from .test_login import DEMO_COORDINATOR, DEMO_PASSWORD, log_in
@@ -73,12 +89,34 @@ def _report_page(page: Page, report: ProgressReport) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Report on action {ACTION} (MIA)")
 
 
-def _take_step(page: Page, step: str, comment: str = "") -> None:
+def _take_step(page: Page, step: str, comment: str = "", *, confirm: bool = True) -> None:
+    """Press the step's button; an irreversible step shows a summary and asks again."""
     form = page.locator("form", has=page.get_by_role("button", name=f"{step} {REPORT_NAME}"))
     if comment:
         form.get_by_label(re.compile("^Comment")).fill(comment)
     form.get_by_role("button", name=f"{step} {REPORT_NAME}").click()
+    if confirm:
+        expect(page.get_by_role("heading", level=1)).to_have_text(f"{step}: report {ACTION} (MIA)?")
+        if comment:
+            expect(page.get_by_text(comment)).to_be_visible()
+        page.get_by_role("button", name=f"Yes: {step}").click()
     expect(page.get_by_role("status")).to_be_visible()
+
+
+def _mails() -> list[tuple[str, str, str]]:
+    """(recipient, language of the HTML part, plain text) of the mails sent since last asked."""
+    found = []
+    for message in mail.outbox:
+        html = message.alternatives[0][0] if message.alternatives else ""
+        lang = re.search(r'<html lang="([^"]+)"', str(html))
+        found.append((message.to[0], lang.group(1) if lang else "", str(message.body)))
+    mail.outbox.clear()
+    return found
+
+
+def _to(mails: list[tuple[str, str, str]]) -> dict[str, str]:
+    """Recipient -> language."""
+    return {to: lang for to, lang, _body in mails}
 
 
 def test_report_from_draft_to_off_monitoring(
@@ -89,6 +127,22 @@ def test_report_from_draft_to_off_monitoring(
     media_root: Path,
     axe: Axe,
 ) -> None:
+    # The deputy reads Russian, the focal point Kazakh (set once they are logged in: logging in
+    # lands on the home page in that language); MIA uses the ready step.
+    author, validator = session_of(FOCAL_POINT), session_of(VALIDATOR)
+    User.objects.filter(email=VALIDATOR).update(preferred_language="ru")
+    User.objects.filter(email=FOCAL_POINT).update(preferred_language="kk")
+    AgencyReportingSettings.objects.filter(agency__abbreviation="MIA").update(ready_step=True)
+    coordinators = set(
+        User.objects.filter(role="coordinator", is_active=True).values_list("email", flat=True)
+    )
+    mia_focal_points = set(
+        User.objects.filter(
+            role="focal_point", is_active=True, agency__abbreviation="MIA"
+        ).values_list("email", flat=True)
+    )
+    mail.outbox.clear()  # what loading the demo sent
+
     # The focal point starts the report from "My tasks" and writes it.
     author = session_of(FOCAL_POINT)
     author.get_by_role("navigation", name="Main").get_by_role("link", name="My tasks").click()
@@ -117,13 +171,22 @@ def test_report_from_draft_to_off_monitoring(
     expect(author.get_by_role("link", name="order-77.pdf")).to_be_visible()
     assert len(list((media_root / "evidence").rglob("*.pdf"))) == 1
 
-    # The validating authority signs it off; the focal point submits it.
+    # The focal point marks it ready: the deputy is told, in Russian.
+    assert _mails() == []
+    _take_step(author, "Mark ready for sign-off", confirm=False)
+    assert _to(_mails()) == {VALIDATOR: "ru"}
+
+    # The validating authority signs it off (the focal points hear of it); it is submitted.
     validator = session_of(VALIDATOR)
     _report_page(validator, report)
     _take_step(validator, "Sign off")
     expect(validator.get_by_text("Signed off by the agency").first).to_be_visible()
+    signed_off = _to(_mails())
+    assert set(signed_off) == mia_focal_points - {VALIDATOR}
+    assert signed_off[FOCAL_POINT] == "kk"
     _report_page(author, report)
     _take_step(author, "Submit")
+    assert set(_to(_mails())) == coordinators
 
     # The coordinator finds it on the dashboard and returns it with a comment.
     coordinator = session_of(DEMO_COORDINATOR)
@@ -134,6 +197,10 @@ def test_report_from_draft_to_off_monitoring(
         f"Report on action {ACTION} (MIA)"
     )
     _take_step(coordinator, "Return for revision", "Give the date the order was registered.")
+    returned = _mails()
+    assert {to for to, _lang, _body in returned} == mia_focal_points
+    assert all("Give the date the order was registered." in body for _to, _l, body in returned)
+    assert _to(returned)[FOCAL_POINT] == "kk" and _to(returned)[VALIDATOR] == "ru"
 
     # The focal point sees the comment, revises; signed off again, resubmitted.
     _report_page(author, report)
@@ -142,15 +209,22 @@ def test_report_from_draft_to_off_monitoring(
     author.get_by_label("Date").fill("2023-11-20")
     author.get_by_role("button", name="Save report").click()
     expect(author.get_by_role("status")).to_contain_text("saved")
+    _report_page(author, report)
+    _take_step(author, "Mark ready for sign-off", confirm=False)
     _report_page(validator, report)
     _take_step(validator, "Sign off")
     _report_page(author, report)
+    _mails()
     _take_step(author, "Resubmit")
+    assert set(_to(_mails())) == coordinators
 
     # The coordinator accepts, assesses the action completed and takes it off monitoring.
     _report_page(coordinator, report)
     _take_step(coordinator, "Accept")
     expect(coordinator.get_by_text("Accepted").first).to_be_visible()
+    accepted = _to(_mails())
+    assert set(accepted) == mia_focal_points
+    assert (accepted[FOCAL_POINT], accepted[VALIDATOR]) == ("kk", "ru")
     coordinator.goto(f"/reporting/actions/{report.action_id}/monitoring/")
     axe.assert_accessible(coordinator)
     coordinator.get_by_role("combobox", name="Assessed status").select_option("completed")
@@ -167,10 +241,12 @@ def test_report_from_draft_to_off_monitoring(
         (row.from_state, row.to_state, row.actor.email if row.actor else None)
         for row in ReportTransition.objects.filter(report=report).order_by("pk")
     ] == [
-        ("draft", "signed_off", VALIDATOR),
+        ("draft", "ready", FOCAL_POINT),
+        ("ready", "signed_off", VALIDATOR),
         ("signed_off", "submitted", FOCAL_POINT),
         ("submitted", "returned", DEMO_COORDINATOR),
-        ("returned", "signed_off", VALIDATOR),
+        ("returned", "ready", FOCAL_POINT),
+        ("ready", "signed_off", VALIDATOR),
         ("signed_off", "resubmitted", FOCAL_POINT),
         ("resubmitted", "accepted", DEMO_COORDINATOR),
     ]
@@ -186,3 +262,11 @@ def test_report_from_draft_to_off_monitoring(
     expect(page.get_by_role("link", name="order-77.pdf")).to_be_visible()
     axe.assert_accessible(page)
     assert not page_problems.problems, "\n".join(page_problems.problems)
+
+    # The daily digest, run twice on the same day: the second run sends nothing.
+    today = timezone.localdate()
+    send_reminders(on=today)
+    first = _mails()
+    assert ReminderDigest.objects.filter(day=today).count() == len(first)
+    send_reminders(on=today)
+    assert _mails() == []
