@@ -85,6 +85,14 @@ def test_citizen_submits_coordinator_answers_citizen_reads(
     page.set_viewport_size({"width": 360, "height": 740})
     assert_no_sideways_scroll(page)
     page.set_viewport_size({"width": 1280, "height": 800})
+    # Printed, the receipt is the codes, the date and how to check, without the site around it.
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.locator(".site-footer")).to_be_hidden()
+    expect(page.get_by_role("button", name="Copy the secret")).to_be_hidden()
+    expect(page.locator("#receipt-secret")).to_be_visible()
+    expect(page.get_by_text("Keep this sheet somewhere safe")).to_be_visible()
+    page.emulate_media(media="screen")
     case = Case.objects.get()
     assert case.display_reference == code
     assert MESSAGE not in case.content
