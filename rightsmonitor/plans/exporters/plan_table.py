@@ -14,7 +14,7 @@ Both: header labels in the export language (``columns.HEADER_LABELS``), the text
 language only (``title_<language>``: exporting English from a plan kept in Russian gives empty
 titles, which the importer refuses rather than mixing languages) or, with ``fallback`` (a table
 to read, not to import), the text the site shows instead (``core.translation.translation_of``),
-the deadline as written,
+the deadline as written (with ``fallback``: as the language writes it),
 agencies as "MIA, GPO (as agreed)" with the marker in the export language, the form of
 completion by its name. ``extra_columns`` adds Expected result, Description and Themes (theme
 keys separated by "; "), so that an export imported into an empty plan reproduces it.
@@ -42,6 +42,7 @@ from openpyxl.utils import get_column_letter
 from rightsmonitor.core import office
 from rightsmonitor.core.translation import fallback_order, language_codes, translation_of
 from rightsmonitor.plans.agency_list import AgencyMention, format_agency_list
+from rightsmonitor.plans.deadline_display import deadline_label
 from rightsmonitor.plans.importers.columns import (
     EXTRA_COLUMNS,
     STANDARD_COLUMNS,
@@ -129,6 +130,8 @@ class PlanTableExporter:
             case Column.FORM:
                 return self._form_name(action.form_of_completion)
             case Column.DEADLINE:
+                if self.fallback:  # for reading: as the language writes it
+                    return deadline_label(action.deadline_text, language=self.language)
                 return action.deadline_text
             case Column.AGENCIES:
                 assignments = sorted(

@@ -111,3 +111,43 @@ def test_wrong_extension_and_size(coordinator, settings) -> None:
         {"file": SimpleUploadedFile("plan.csv", b"x" * 11), "language": "en"},
     )
     assert "larger than" in response.content.decode()
+
+
+def _table(response) -> list[tuple]:  # type: ignore[no-untyped-def]
+    return list(openpyxl.load_workbook(io.BytesIO(response.content)).active.values)
+
+
+def test_export_takes_the_page_language_and_falls_back_when_asked(coordinator) -> None:
+    client = client_for(coordinator)
+    build_plan(code="kz", sections=1, actions_per_section=2)
+    Action.objects.filter(number="1.1").update(title_ru="Первое мероприятие")
+    english = Action.objects.get(number="1.2").title_en
+
+    exact = client.get("/ru/manage/plans/kz/export/", {"format": "xlsx"})
+    assert exact["Content-Disposition"] == 'attachment; filename="kz-ru.xlsx"'
+    rows = {row[0]: row for row in _table(exact)}
+    assert rows["№ п/п"][1] == "Наименование мероприятия"
+    assert rows["1.1"][1] == "Первое мероприятие"
+    assert rows["1.2"][1] is None  # Russian only: a table to import back
+
+    readable = client.get("/ru/manage/plans/kz/export/", {"format": "xlsx", "fallback": "1"})
+    rows = {row[0]: row for row in _table(readable)}
+    assert (rows["1.1"][1], rows["1.2"][1]) == ("Первое мероприятие", english)
+
+
+def test_export_language_from_the_short_parameter(coordinator) -> None:
+    build_plan(code="kz", sections=1, actions_per_section=1)
+    response = client_for(coordinator).get("/manage/plans/kz/export/", {"lang": "kk"})
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="kz-kk.xlsx"'
+    assert (
+        client_for(coordinator).get("/manage/plans/kz/export/", {"lang": "de"}).status_code == 400
+    )
+
+
+def test_plan_page_links_the_table_in_every_language(coordinator) -> None:
+    plan = build_plan(code="kz", sections=1, actions_per_section=1, status=Plan.Status.IN_FORCE)
+    page = client_for(coordinator).get(plan.get_absolute_url()).content.decode()
+    for code, name in (("en", "English"), ("ru", "Русский"), ("kk", "Қазақ")):
+        link = f"/manage/plans/kz/export/?format=xlsx&amp;lang={code}&amp;fallback=1"
+        assert f'href="{link}" hreflang="{code}" lang="{code}" download>{name}' in page
