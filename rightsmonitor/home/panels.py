@@ -127,8 +127,15 @@ REPORT_LISTS = (
 )
 
 
-def _work_item(item: worklist.WorkItem, today: date) -> Item:
+def _work_item(item: worklist.WorkItem, user: Any, *, show_assignee: bool = True) -> Item:
     report = item.report
+    detail: StrOrPromise = report.get_state_display() if report else _("Not started")
+    assignee = report.assignee if show_assignee and report and report.assignee_id else None
+    if assignee is not None and assignee.pk != user.pk:
+        detail = _("%(state)s · handed to %(name)s") % {
+            "state": detail,
+            "name": assignee.get_full_name() or assignee.email,
+        }
     return Item(
         label=f"{item.action.number} · {item.agency.short_name} · {item.action.title}",
         url=(
@@ -136,7 +143,7 @@ def _work_item(item: worklist.WorkItem, today: date) -> Item:
             if report
             else reverse("reporting:my_tasks") + "#tasks-not_started"
         ),
-        detail=report.get_state_display() if report else _("Not started"),
+        detail=detail,
         due=item.due,
         late=item.overdue,
     )
@@ -155,7 +162,7 @@ def reporting_panels(user: Any, today: date) -> list[Panel]:
                 key=f"reports_{shown.attribute}",
                 title=shown.title,
                 count=len(items),
-                items=[_work_item(item, today) for item in items[:PANEL_ITEMS]],
+                items=[_work_item(item, user) for item in items[:PANEL_ITEMS]],
                 more_url=reverse("reporting:my_tasks"),
                 empty=shown.empty,
                 is_work=shown.is_work,
@@ -170,7 +177,7 @@ def report_rows(user: Any, today: date) -> Iterator[tuple[StrOrPromise, Item]]:
     work = worklist.worklist(user, on=today)
     for shown in REPORT_LISTS:
         for item in getattr(work, shown.attribute):
-            yield shown.title, _work_item(item, today)
+            yield shown.title, _work_item(item, user)
 
 
 def referred_cases_panel(user: Any, today: date) -> Panel | None:
@@ -232,7 +239,7 @@ def review_panel(user: Any, today: date) -> Panel | None:
         key="review",
         title=_("Reports to review"),
         count=len(to_review),
-        items=[_work_item(item, today) for item in to_review[:PANEL_ITEMS]],
+        items=[_work_item(item, user, show_assignee=False) for item in to_review[:PANEL_ITEMS]],
         more_url=reverse("reporting:dashboard"),
         empty=_("No report waits for review."),
     )

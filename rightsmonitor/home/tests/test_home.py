@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
@@ -15,12 +16,16 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from rightsmonitor.accounts.models import User
+from rightsmonitor.accounts.tests.factories import FocalPointFactory
 from rightsmonitor.conftest import client_for
 from rightsmonitor.participation.models import Comment
 from rightsmonitor.participation.workflow import CommentState
-from rightsmonitor.plans.models import Action
+from rightsmonitor.plans.models import Action, Agency
+from rightsmonitor.plans.tests.factories import AgencyFactory
 from rightsmonitor.portal.management.commands._demo import DEMO_COORDINATOR
+from rightsmonitor.reporting.actions import assign_report
 from rightsmonitor.reporting.models import Notification
+from rightsmonitor.reporting.tests.factories import build_reporting_world
 
 pytestmark = pytest.mark.django_db
 
@@ -148,3 +153,45 @@ def test_unread_notices_are_written_in_the_readers_language(focal_point_mia: Use
     label = next(p for p in russian.context["panels"] if p.key == "notices").items[0].label
     assert "2.1" in label
     assert "returned" not in label
+
+
+def test_a_report_handed_to_a_colleague_shows_on_both_homes(
+    administrator: User, coordinator: User, focal_point_mia: User, ngo_member: User
+) -> None:
+    gpo = AgencyFactory(abbreviation="GPO", kind=Agency.Kind.PROSECUTOR)
+    world = build_reporting_world(
+        administrator=administrator,
+        coordinator=coordinator,
+        focal_point_mia=focal_point_mia,
+        validator_mia=FocalPointFactory(
+            email="deputy.mia@example.org", agency=focal_point_mia.agency
+        ),
+        focal_point_gpo=FocalPointFactory(email="focal.gpo@example.org", agency=gpo),
+        ngo_member=ngo_member,
+        public=AnonymousUser(),
+    )
+    colleague = FocalPointFactory(
+        email="colleague.mia@example.org",
+        first_name="Aliya",
+        last_name="Colleague",
+        agency=world.mia,
+    )
+    report = world.start()
+    assign_report(report, colleague, by=focal_point_mia)
+
+    def panels(user: User) -> dict[str, Any]:
+        response = client_for(user).get(reverse("home:index"))
+        return {panel.key: panel for panel in response.context["panels"]}
+
+    handed = panels(colleague)["reports_assigned_to_me"]
+    assert handed.count == 1
+    assert handed.items[0].url == reverse("reporting:report", args=[report.pk])
+    own = panels(focal_point_mia)
+    (item,) = [
+        item
+        for panel in own.values()
+        if panel.key.startswith("reports_")
+        for item in panel.items
+        if item.url == handed.items[0].url
+    ]
+    assert "handed to Aliya Colleague" in str(item.detail)
