@@ -143,8 +143,9 @@ def status_of(action: Action) -> str:
 
     Load the action through ``with_monitoring`` so this costs no query.
     """
+    monitoring: ActionMonitoring | None
     try:
-        monitoring = action.monitoring  # type: ignore[attr-defined]
+        monitoring = action.monitoring
     except ObjectDoesNotExist:
         monitoring = None
     return status_of_monitoring(monitoring)
