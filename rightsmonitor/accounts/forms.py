@@ -172,6 +172,14 @@ class ProfileForm(forms.ModelForm[User]):
             "notice_delivery": forms.RadioSelect,
         }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Left out of a post (an older form): keep the choice as it is.
+        self.fields["notice_delivery"].required = False
+
+    def clean_notice_delivery(self) -> str:
+        return str(self.cleaned_data.get("notice_delivery") or self.instance.notice_delivery)
+
 
 class _AffiliationFields(forms.Form):
     role = forms.ChoiceField(label=_("Role"))

@@ -100,6 +100,21 @@ def test_profile_shows_account_and_saves_details(focal_point_mia) -> None:
     assert (focal_point_mia.first_name, focal_point_mia.preferred_language) == ("Dana", "ru")
 
 
+def test_profile_sets_how_hand_offs_are_mailed(focal_point_mia) -> None:
+    client = client_for(focal_point_mia)
+    url = reverse("accounts:profile")
+    html = client.get(url).content.decode()
+    assert "An e-mail at each hand-off" in html  # the current choice, and the radio buttons
+    assert 'name="notice_delivery" value="daily_digest"' in html
+    data = {"first_name": "Dana", "last_name": "Sarsen", "preferred_language": "en"}
+    assert client.post(url, {**data, "notice_delivery": "daily_digest"}).status_code == 302
+    focal_point_mia.refresh_from_db()
+    assert focal_point_mia.notice_delivery == "daily_digest"
+    assert client.post(url, data).status_code == 302  # left out: kept
+    focal_point_mia.refresh_from_db()
+    assert focal_point_mia.notice_delivery == "daily_digest"
+
+
 def test_profile_shows_two_factor_state(ngo_member) -> None:
     enable_two_factor(ngo_member)
     html = client_for(ngo_member).get(reverse("accounts:profile")).content.decode()
