@@ -10,12 +10,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 
-from rightsmonitor.core.fulltext import FullTextIndex
+from rightsmonitor.core import pagecache
+from rightsmonitor.core.fulltext import Correction, FullTextIndex
 from rightsmonitor.core.translation import translated_names
 from rightsmonitor.plans.models import Action
 from rightsmonitor.recommendations.models import Recommendation
 
-RECOMMENDATION_INDEX = FullTextIndex("recommendations_fulltext")
+# With its words: a search that finds nothing suggests the nearest ("Did you mean").
+RECOMMENDATION_INDEX = FullTextIndex("recommendations_fulltext", vocabulary=True)
 ACTION_INDEX = FullTextIndex("recommendations_action_fulltext")
 ACTION_TEXT_FIELDS = [
     *translated_names("title"),
@@ -30,6 +32,15 @@ def index_text(recommendation: Recommendation) -> str:
 
 def index_recommendations(recommendations: Iterable[Recommendation]) -> None:
     RECOMMENDATION_INDEX.update((r.pk, r.content_hash, index_text(r)) for r in recommendations)
+
+
+def correction(text: str) -> Correction | None:
+    """The search ``text`` with each word that matches no recommendation replaced by the
+    nearest indexed word, or None; once per generation of content for the same words."""
+    vocabulary = RECOMMENDATION_INDEX.vocabulary
+    assert vocabulary is not None  # the index is made with its vocabulary
+    key = repr(("recommendation-correction", text))
+    return pagecache.cached(key, lambda: (vocabulary.correct(text),))[0]  # None is a miss
 
 
 def action_text(values: dict[str, object]) -> str:

@@ -66,6 +66,7 @@ from rightsmonitor.recommendations.queries import (
     newest_first,
     selected_facets,
 )
+from rightsmonitor.recommendations.search import correction
 from rightsmonitor.recommendations.status import RecommendationStatus, linked_statuses
 
 PAGE_SIZE = 25
@@ -125,6 +126,13 @@ def _query_without(query: QueryDict, name: str, value: str | None = None) -> str
             data.setlist(name, kept)
         else:
             data.pop(name, None)
+    return data.urlencode()
+
+
+def _query_with_words(query: QueryDict, words: str) -> str:
+    data = query.copy()
+    data.pop("page", None)
+    data["q"] = words
     return data.urlencode()
 
 
@@ -298,6 +306,10 @@ def _listing(
     shown = [by_pk[pk] for pk in ids if pk in by_pk]
     stems = Query.parse(request.GET.get("q", "")).highlight_stems()
     export_query = _export_query(request.GET)
+    # Every word must occur: when the words find nothing, suggest the nearest indexed ones.
+    suggestion = None
+    if stems and not _total(counted):
+        suggestion = correction(request.GET.get("q", ""))
     return {
         "page": Page(shown, ids_page.number, paginator),
         "results": _results(request.user, shown, stems),
@@ -307,6 +319,8 @@ def _listing(
             (label, reverse("recommendations:followup", args=[fmt]) + export_query)
             for fmt, label in (("xlsx", _("Excel (XLSX)")), ("docx", _("Word (DOCX)")))
         ],
+        "suggestion": suggestion,
+        "suggestion_query": _query_with_words(request.GET, suggestion.text) if suggestion else "",
     }
 
 

@@ -167,3 +167,24 @@ def test_the_vocabulary_counts_what_the_index_holds(
     assert {stem: n for stem, n, _word in rows} == indexed
     assert all(word for _stem, _n, word in rows)
     assert Counter(n > 0 for _stem, n, _word in rows)[False] == 0
+
+
+def test_the_recommendations_search_suggests_the_nearest_word(
+    hostile, client: Client, django_assert_max_num_queries
+) -> None:
+    url = "/recommendations/"
+
+    def count() -> int:
+        with django_assert_max_num_queries(25) as queries:
+            response = client.get(url, {"q": "Zanzibr", "mechanism": "treaty"})
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "Did you mean <a href=" in html
+        assert "q=Zanzibar" in html and "<strong>Zanzibar</strong>" in html
+        return len(queries)
+
+    before = count()
+    make_recommendations(5, text="Zanzibar is far away")  # indexed as an import indexes them
+    assert count() == before
+    # The words as typed find nothing; the corrected words find the recommendations.
+    assert client.get(url, {"q": "Zanzibar"}).context["listing"]["page"].paginator.count == 6
