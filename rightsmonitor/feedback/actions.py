@@ -221,9 +221,12 @@ def check_case(code: str, secret: str) -> SubmitterView | None:
     Takes as long for an unknown code as for a wrong secret, so timing tells nothing; the
     caller counts failures per address (``views.FAILED_CHECKS``).
     """
-    case = _found(code, secret)
-    if case is None:
-        return None
+    case = find_case(code, secret)
+    return submitter_view(case) if case is not None else None
+
+
+def submitter_view(case: Case) -> SubmitterView:
+    """What the submitter of ``case`` sees; only for a case found with its code and secret."""
     status = public_status(case)
     return SubmitterView(
         code=case.display_reference,
@@ -248,7 +251,7 @@ def public_status(case: Case) -> str:
     return PublicStatus.RECEIVED
 
 
-def _found(code: str, secret: str) -> Case | None:
+def find_case(code: str, secret: str) -> Case | None:
     """The case with this code if the secret is its secret, in the same time either way."""
     reference, secret = normalise_code(code), normalise_code(secret)
     case = Case.objects.filter(reference=reference).first() if reference else None
@@ -258,13 +261,12 @@ def _found(code: str, secret: str) -> Case | None:
     return case if check_password(secret, case.secret_hash) else None
 
 
-def reply_to_case(
-    code: str, secret: str, *, text: str, attachment: UploadedFile | None = None
-) -> Case | None:
+def reply_to_case(found: Case, *, text: str, attachment: UploadedFile | None = None) -> Case:
     """Store the submitter's reply (and file), encrypted, and put the case back under review.
 
-    None when the code and secret match no case (the caller counts that as a failed check).
-    The reply keeps only the day; the assigned staff are told once the reply is committed.
+    ``found`` must come from ``find_case`` with the submitter's code and secret (the view
+    checks them once: hashing is slow on purpose). The reply keeps only the day; the assigned
+    staff are told once it is committed.
     """
     text = text.strip()
     if not text:
@@ -273,9 +275,6 @@ def reply_to_case(
         raise ValidationError(
             {"reply": _("Shorten your reply to %(n)d characters.") % {"n": MAX_REPLY_LENGTH}}
         )
-    found = _found(code, secret)
-    if found is None:
-        return None
     if not found.is_open:  # checked again under the lock below
         raise ValidationError(
             {"reply": _("This case is closed. Send a new message instead.")}, code="closed"

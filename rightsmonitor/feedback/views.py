@@ -170,8 +170,8 @@ def _reply(request: HttpRequest) -> HttpResponse:
         )
     form = ReplyForm(request.POST, request.FILES)
     code, secret = request.POST.get("code", ""), request.POST.get("secret", "")
-    found = actions.check_case(code, secret) if code and secret else None
-    if found is None:
+    case = actions.find_case(code, secret) if code and secret else None
+    if case is None:
         FAILED_CHECKS.count(request)
         check_form = CheckForm({"code": code, "secret": secret})
         check_form.is_valid()
@@ -180,24 +180,22 @@ def _reply(request: HttpRequest) -> HttpResponse:
         )
         return render(request, "feedback/check.html", {"form": check_form}, status=400)
     keys = {"code": code, "secret": secret}
+    found = actions.submitter_view(case)
     if REPLIES.exceeded(request):
         return _check_result(request, found, keys, status=429, reply_limited=True)
     if form.is_valid():
         if not REPLIES.hit(request):
             return _check_result(request, found, keys, status=429, reply_limited=True)
         try:
-            actions.reply_to_case(
-                code,
-                secret,
+            replied = actions.reply_to_case(
+                case,
                 text=form.cleaned_data["reply"],
                 attachment=form.cleaned_data["attachment"] or None,
             )
         except ValidationError as exc:
             add_action_errors(form, exc)
         else:
-            refreshed = actions.check_case(code, secret)
-            assert refreshed is not None  # the same code and secret matched a moment ago
-            return _check_result(request, refreshed, keys, replied=True)
+            return _check_result(request, actions.submitter_view(replied), keys, replied=True)
     return _check_result(request, found, keys, reply_form=form, status=400)
 
 
