@@ -11,13 +11,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from rightsmonitor.assessments.blocks import AssessmentBlock, BlockData, register
 from rightsmonitor.assessments.content import (
     STATUSES,
     PlanFacts,
+    Texts,
     evidence_links,
     pick,
     status_counts,
@@ -30,8 +31,9 @@ from rightsmonitor.assessments.renderers.common import (
     format_date,
     status_label,
 )
+from rightsmonitor.core.translation import language_codes
 from rightsmonitor.plans.deadline_display import deadline_label
-from rightsmonitor.plans.models import Action, ActionAgency
+from rightsmonitor.plans.models import Action, ActionAgency, Agency
 
 if TYPE_CHECKING:
     from rightsmonitor.assessments.renderers.docx import DocxWriter
@@ -53,15 +55,18 @@ def _count_rows(rows: list[dict[str, Any]], language: str, *, name_key: str) -> 
     ]
 
 
+def _abbreviations(agency: Agency) -> Texts:
+    """An agency's abbreviation in every language (MIA, МВД, ІІМ), as snapshots keep texts."""
+    return {code: agency.abbreviation_in(code) for code in language_codes()}
+
+
 def _row_name(row: dict[str, Any], language: str, name_key: str) -> str:
     if name_key == "section":
         return f"{row['number']}. {pick(row['title'], language)}"
     name = pick(row["name"], language)
-    return (
-        f"{row['abbreviation']} ({name})"
-        if name and name != row["abbreviation"]
-        else row["abbreviation"]
-    )
+    # Snapshots approved before abbreviations were translated have the English one only.
+    short = pick(row.get("abbreviations") or row["abbreviation"], language)
+    return f"{short} ({name})" if name and name != short else short
 
 
 class SummaryBlock(AssessmentBlock):
@@ -96,6 +101,7 @@ class SummaryBlock(AssessmentBlock):
                 abbreviation,
                 {
                     "abbreviation": abbreviation,
+                    "abbreviations": _abbreviations(lead.agency) if lead else {},
                     "name": texts(lead.agency, "name") if lead else {},
                     "counts": status_counts(),
                     "total": 0,
@@ -232,7 +238,7 @@ def _action_row(facts: PlanFacts, action: Action) -> dict[str, Any]:
         "title": texts(action, "title"),
         "due_date": action.due_date.isoformat() if action.due_date else None,
         "deadline_text": action.deadline_text,
-        "lead": lead.agency.abbreviation if lead else "",
+        "lead": _abbreviations(lead.agency) if lead else "",
         "status": facts.status(action),
     }
 
@@ -297,7 +303,7 @@ class OverdueBlock(_ActionListBlock):
         return [
             row["number"],
             pick(row["title"], language),
-            row["lead"],
+            pick(row["lead"], language),
             deadline_label(row["deadline_text"], language=language) or format_date(row["due_date"]),
             row["days_overdue"],
             status_label(row["status"]),
@@ -374,6 +380,7 @@ class SectionTablesBlock(AssessmentBlock):
                         "agencies": [
                             {
                                 "abbreviation": a.agency.abbreviation,
+                                "abbreviations": _abbreviations(a.agency),
                                 "lead": a.role == ActionAgency.Role.LEAD,
                                 "as_agreed": a.as_agreed,
                             }
@@ -391,7 +398,7 @@ class SectionTablesBlock(AssessmentBlock):
     def agencies(row: dict[str, Any]) -> str:
         names = []
         for agency in row["agencies"]:
-            name = agency["abbreviation"]
+            name = pick(agency.get("abbreviations") or agency["abbreviation"], get_language())
             if agency["as_agreed"]:
                 name = _("%(agency)s (as agreed)") % {"agency": name}
             names.append(name)
@@ -430,7 +437,8 @@ class SectionTablesBlock(AssessmentBlock):
             [
                 row["number"],
                 pick(row["title"], language),
-                deadline_label(row["deadline_text"], language=language) or format_date(row["due_date"]),
+                deadline_label(row["deadline_text"], language=language)
+                or format_date(row["due_date"]),
                 self.agencies(row),
                 status_label(row["status"]),
                 self.report_text(row["report"]),

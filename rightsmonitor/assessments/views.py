@@ -29,6 +29,7 @@ from rightsmonitor.assessments.models import (
     GenerationJob,
 )
 from rightsmonitor.assessments.renderers.common import blocks_of
+from rightsmonitor.assessments.translations import untranslated_texts
 from rightsmonitor.assessments.workflow import transitions_from
 from rightsmonitor.core.forms import add_action_errors
 from rightsmonitor.core.locking import ConcurrentEditError
@@ -100,6 +101,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             version_form=VersionForm(initial={"version": assessment.version}),
             job=assessment.jobs.first(),
             languages=[(code, LANGUAGE_LABELS.get(code, code)) for code in language_codes()],
+            fallbacks=untranslated_texts(assessment) if context["draft"] else [],
         )
     return render(request, "assessments/assessment_detail.html", context)
 
@@ -166,6 +168,17 @@ def assessment_transition(request: HttpRequest, pk: int, name: str) -> HttpRespo
     assessment = _managed(request, pk)
     form = VersionForm(request.POST)
     expected = form.cleaned_data["version"] if form.is_valid() else None
+    # Approval freezes every language: a text missing in one is published in another.
+    confirmed = bool(request.POST.get("confirm_fallbacks"))
+    if name == "approve" and not confirmed and untranslated_texts(assessment):
+        messages.error(
+            request,
+            _(
+                "Some texts are not written in every language. Write them, or confirm that "
+                "they may be published in another language."
+            ),
+        )
+        return redirect(assessment)
     try:
         actions.take_transition(assessment, name, by=request.user, expected_version=expected)
     except ConcurrentEditError:

@@ -46,6 +46,7 @@ from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from rightsmonitor.core import office
 
@@ -76,6 +77,21 @@ class ColumnType(StrEnum):
     DATE = "date"
     DATETIME = "datetime"
     BOOLEAN = "boolean"
+
+    @property
+    def label(self) -> str:
+        """The type as the data page names it in the reader's language; files keep the value."""
+        return str(_TYPE_LABELS[self])
+
+
+_TYPE_LABELS = {
+    ColumnType.TEXT: gettext_lazy("text"),
+    ColumnType.INTEGER: gettext_lazy("whole number"),
+    ColumnType.DECIMAL: gettext_lazy("decimal number"),
+    ColumnType.DATE: gettext_lazy("date"),
+    ColumnType.DATETIME: gettext_lazy("date and time"),
+    ColumnType.BOOLEAN: gettext_lazy("yes or no"),
+}
 
 
 @dataclass(frozen=True)

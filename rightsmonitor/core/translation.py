@@ -138,14 +138,16 @@ def fallback_note(requested: str, shown: str) -> str:
 OPEN_GRAPH_LOCALES = {"en": "en_GB", "ru": "ru_RU", "kk": "kk_KZ"}
 
 
-def long_date(day: date | None) -> str:
+def long_date(day: date | str | None) -> str:
     """A date written out as documents in the active language write it.
 
     "9 June 2021", "9 июня 2021 г.", "2021 жылғы 9 маусым". Django has no Kazakh formats and
     its Kazakh month names are capitalised, so the forms are spelt out here.
     """
-    if day is None:
+    if not day:
         return ""
+    if isinstance(day, str):  # an ISO date, as snapshots and JSON keep dates
+        day = date.fromisoformat(day)
     if isinstance(day, datetime) and timezone.is_aware(day):
         day = timezone.localtime(day)  # the day it was where the site is, as |date shows it
     language = active_language()

@@ -12,7 +12,7 @@ from typing import Any
 
 from django import template
 from django.utils.formats import date_format
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -29,6 +29,7 @@ from rightsmonitor.assessments.core_blocks import (
 from rightsmonitor.assessments.renderers import common
 from rightsmonitor.assessments.renderers.common import Cell
 from rightsmonitor.core.charts import Series, series_for, stacked_bars
+from rightsmonitor.core.translation import Translation, active_language, fallback_order
 from rightsmonitor.plans.deadline_display import deadline_label
 
 register = template.Library()
@@ -41,6 +42,29 @@ register = template.Library()
 def tr(values: Texts | str | None) -> str:
     """``{{ section.title|tr }}``: the text in the active language, else the usual fallback."""
     return pick(values, get_language())
+
+
+@register.filter
+def tr_text(values: Texts | str | None) -> Translation:
+    """Like ``tr``, keeping the language the text is in, so that a fallback is marked:
+    ``<div{{ text|lang_attr }}>`` and ``{% fallback_mark text %}``."""
+    requested = active_language()
+    if isinstance(values, dict):
+        for code in fallback_order(requested):
+            if values.get(code):
+                return Translation(values[code], code, requested)
+        return Translation("", requested, requested)
+    return Translation(values or "", requested, requested)
+
+
+@register.simple_tag
+def fallback_mark(text: Translation | None) -> SafeString:
+    """A small "(in English)" before a text shown in another language than the page's."""
+    if not isinstance(text, Translation) or not text.is_fallback:
+        return mark_safe("")
+    notes = {"en": _("(in English)"), "ru": _("(in Russian)"), "kk": _("(in Kazakh)")}
+    note = notes.get(text.language, text.language)
+    return format_html('<p class="fallback-note fallback-mark">{}</p>', note)
 
 
 @register.filter

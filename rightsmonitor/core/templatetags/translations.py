@@ -53,5 +53,5 @@ def fallback_note_tag(*translations: Translation | None) -> SafeString:
 
 
 @register.filter
-def long_date(value: date | None) -> str:
+def long_date(value: date | str | None) -> str:
     return _long_date(value)
