@@ -448,7 +448,8 @@ class ReportViewSet(
             ),
         },
         description=_(
-            "Take a workflow transition (sign_off, submit, resubmit, return, accept). "
+            "Take a workflow transition (mark_ready, sign_off, send_back, take_back, submit, "
+            "resubmit, return, accept). "
             "“available_transitions” of the report lists those you may take now."
         ),
     )

@@ -407,6 +407,25 @@ def test_transitions_right_and_wrong_actor(world: SimpleNamespace) -> None:
     assert ReportTransition.objects.filter(report=report).count() == 2
 
 
+def test_the_ready_step_through_the_api(world: SimpleNamespace) -> None:
+    """With the agency's ready step the validator signs off only ready reports."""
+    AgencyReportingSettings.objects.filter(agency=world.mia).update(ready_step=True)
+    report = start(world, world.a11, world.mia)
+    mia, deputy = client_for(world.focal_point_mia), client_for(world.deputy)
+    assert transition(deputy, report, "sign_off").status_code == 400  # not ready yet
+    detail = mia.get(report_url(report)).json()
+    assert "mark_ready" in detail["available_transitions"]
+    assert transition(mia, report, "mark_ready").json()["state"] == "ready"
+    no_comment = transition(deputy, report, "send_back")
+    assert no_comment.status_code == 400 and "comment" in no_comment.json()
+    back = transition(deputy, report, "send_back", comment="Add the figures.")
+    assert back.json()["state"] == "draft"
+    transition(mia, report, "mark_ready")
+    assert transition(mia, report, "take_back").json()["state"] == "draft"
+    transition(mia, report, "mark_ready")
+    assert transition(deputy, report, "sign_off").json()["state"] == "signed_off"
+
+
 def test_transition_errors_are_field_errors(world: SimpleNamespace) -> None:
     report = start(world, world.gpo_led, world.gpo)
     gpo, staff = client_for(world.focal_point_gpo), client_for(world.coordinator)
