@@ -67,7 +67,9 @@ class BulkReviewForm(forms.Form):
 def _bound(request: HttpRequest) -> BulkReviewForm:
     form = BulkReviewForm(request.POST)
     # Any ticked value is acceptable to the field: the reports are checked one by one below.
-    form.fields["reports"].choices = [(v, v) for v in request.POST.getlist("reports")]
+    field = form.fields["reports"]
+    assert isinstance(field, forms.MultipleChoiceField)
+    field.choices = [(v, v) for v in request.POST.getlist("reports")]
     return form
 
 
@@ -80,7 +82,7 @@ def bulk_review(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("reporting:dashboard")
     seen: dict[int, int] = form.cleaned_data["reports"]
     step: str = form.cleaned_data["step"]

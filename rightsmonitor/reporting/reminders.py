@@ -186,14 +186,14 @@ def collect_digests(*, on: date) -> list[Digest]:
         for user in coordinators:
             digests.setdefault(user.pk, Digest(user)).agencies = summary
 
-    waiting = (
+    handed = (
         Notification.objects.awaiting_digest()
         .filter(user__is_active=True, user__notice_delivery=NoticeDelivery.DAILY_DIGEST)
         .exclude(user__email="")
         .select_related("user")
         .order_by("created_at", "pk")
     )
-    for notice in waiting:
+    for notice in handed:
         digests.setdefault(notice.user_id, Digest(notice.user)).handed.append(notice)
     return sorted(digests.values(), key=lambda digest: digest.user.pk)
 

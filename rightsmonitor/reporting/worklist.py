@@ -70,12 +70,12 @@ def worklist(user: Any, *, on: date | None = None) -> Worklist:
     today = on or timezone.localdate()
     result = Worklist()
     if access.can_review(user):
-        reports = (
+        awaiting = (
             ProgressReport.objects.awaiting_review()
             .select_related("action__plan", "agency", "period")
             .order_by("period__review_deadline", "action__plan__code", "action__order", "pk")
         )
-        result.to_review = [_item(report, today, review=True) for report in reports]
+        result.to_review = [_item(report, today, review=True) for report in awaiting]
         return result
     own = access.reporting_agency_id(user)
     validated = access.validated_agency_ids(user)
