@@ -61,6 +61,7 @@ ROLE_PAGES: dict[str, tuple[str, ...]] = {
     COORDINATOR: (
         "/home/",
         "/reporting/dashboard/",
+        "/reporting/reports/{accepted_report}/",
         "/reporting/actions/{action}/timeline/",
         "/reporting/actions/{action}/monitoring/",
         "/reporting/plans/{plan}/schedule/",
@@ -92,6 +93,10 @@ ROLE_PAGES: dict[str, tuple[str, ...]] = {
         "/accounts/two-factor/",
         "/api-tokens/",
         "/feedback/assignments/",
+        "/feedback/access-log/",
+        "/manage/plans/{plan}/history/",
+        "/recommendations/import/",
+        "/indicators/review/",
     ),
 }
 
@@ -229,6 +234,16 @@ def test_header_is_compact_and_its_menu_works_by_keyboard_without_javascript(
         header = page.locator(".site-header")
         box = header.bounding_box()
         assert box is not None and box["height"] <= HEADER_MAX_HEIGHT, box
+        # Brand, menu button and language choice on one line.
+        middles = [
+            (found["y"] + found["height"] / 2)
+            for found in (
+                page.locator(selector).bounding_box()
+                for selector in (".brand", ".menu-toggle summary", ".language-switcher")
+            )
+            if found is not None
+        ]
+        assert len(middles) == 3 and max(middles) - min(middles) < 12, middles
 
         # One click to another language: a link to this page under its prefix.
         switcher = page.locator(".language-switcher")
