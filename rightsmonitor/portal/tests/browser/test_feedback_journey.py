@@ -16,6 +16,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from rightsmonitor.accounts.models import User
+from rightsmonitor.feedback.actions import submit_case
 from rightsmonitor.feedback.models import AccessLog, Case
 from rightsmonitor.plans.models import Plan
 
@@ -148,3 +150,58 @@ def test_citizen_submits_coordinator_answers_citizen_reads(
     case.refresh_from_db()
     assert case.status == "in_progress" and REPLY not in case.notes.get().text
     assert page_problems.problems == []
+
+
+DEMO_FOCAL_MIA = "focal.mia@demo.rightsmonitor.org"
+
+
+def test_coordinator_refers_and_the_focal_point_responds_on_a_phone(
+    demo_plan: Plan, page: Page, browser: Browser, live_server: LiveServer, axe: Axe
+) -> None:
+    """The coordinator refers a case to MIA from the case page; MIA's focal point, at 360 px,
+    finds only that case, reads it and writes the agency's response, which the coordinator
+    then reads."""
+    section = demo_plan.sections.order_by("order").first()
+    assert section is not None
+    referred = submit_case(kind="appeal", plan=demo_plan, section=section, content=MESSAGE).case
+    other = submit_case(kind="complaint", plan=demo_plan, section=section, content="Another.").case
+
+    log_in(page, DEMO_COORDINATOR, DEMO_PASSWORD)
+    page.goto(f"/feedback/cases/{referred.pk}/")
+    page.get_by_text("Refer to an agency").click()
+    mia = User.objects.get(email=DEMO_FOCAL_MIA).agency_id
+    page.get_by_role("combobox", name="Agency").select_option(value=str(mia))
+    page.get_by_label("Note to the agency").fill("Please check the district station's register.")
+    page.get_by_role("button", name="Refer the case").click()
+    expect(page.get_by_role("status")).to_contain_text("The case was referred to MIA")
+    axe.assert_accessible(page)
+
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-GB", viewport={"width": 360, "height": 740}
+    )
+    context.set_default_timeout(10_000)
+    phone = context.new_page()
+    log_in(phone, DEMO_FOCAL_MIA, DEMO_PASSWORD)
+    phone.goto("/feedback/cases/")
+    expect(phone.get_by_role("link", name=referred.display_reference)).to_be_visible()
+    expect(phone.get_by_role("link", name=other.display_reference)).to_have_count(0)
+    assert_no_sideways_scroll(phone)
+    axe.assert_accessible(phone)
+    phone.get_by_role("link", name=referred.display_reference).click()
+    expect(phone.get_by_text(MESSAGE)).to_be_visible()
+    expect(phone.get_by_text("Please check the district station's register.")).to_be_visible()
+    expect(phone.get_by_role("button", name="Save the answer")).to_have_count(0)
+    assert_no_sideways_scroll(phone)
+    axe.assert_accessible(phone)
+    phone.get_by_role("textbox", name="Note").fill(
+        "The register shows no visit on that day; we are checking."
+    )
+    phone.get_by_label("The agency's response to the coordinator").check()
+    phone.get_by_role("button", name="Add the note").click()
+    expect(phone.get_by_role("status")).to_contain_text("The note was saved")
+    assert_no_sideways_scroll(phone)
+    context.close()
+
+    page.reload()
+    expect(page.get_by_text("The register shows no visit on that day")).to_be_visible()
+    expect(page.get_by_text("Agency response", exact=True)).to_be_visible()
