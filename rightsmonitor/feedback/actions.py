@@ -550,8 +550,9 @@ def refer_case(
         referred_by=by,
         referred_at=timezone.now(),
     )
-    to = focal_point.email if focal_point is not None else _("every focal point")
-    _log(AccessLog.Kind.REFERRED, by=by, case=case, detail=f"{agency.abbreviation}: {to}")
+    # The agency, and the one focal point if it went to one: no sentence, so no language.
+    detail = agency.abbreviation + (f": {focal_point.email}" if focal_point is not None else "")
+    _log(AccessLog.Kind.REFERRED, by=by, case=case, detail=detail)
     transaction.on_commit(partial(_tell_referred, referral.pk), robust=True)
     return referral
 
