@@ -28,7 +28,8 @@ from rightsmonitor.assessments.renderers.common import document_title, draft_not
 from rightsmonitor.assessments.renderers.docx import render_docx
 from rightsmonitor.assessments.renderers.xlsx import XlsxWriter, render_xlsx
 from rightsmonitor.plans.models import Action, Plan
-from rightsmonitor.reporting.models import ActionMonitoring, ImplementationStatus
+from rightsmonitor.reporting.models import ActionMonitoring
+from rightsmonitor.reporting.queries import NOT_ASSESSED
 
 from .conftest import LINK, WRITING_DAY, AssessedPlan
 
@@ -79,7 +80,7 @@ def expected_titles(plan: Plan, language: str) -> dict[str, str]:
 
 
 def status_counts(plan: Plan) -> dict[str, int]:
-    """Actions per assessed status, counted in the database (never assessed: not started)."""
+    """Actions per assessed status, counted in the database (never assessed: not yet assessed)."""
     counts = dict.fromkeys(STATUSES, 0)
     rows = (
         ActionMonitoring.objects.filter(action__plan=plan)
@@ -87,7 +88,7 @@ def status_counts(plan: Plan) -> dict[str, int]:
         .annotate(n=Count("pk"))
     )
     counts.update(dict(rows))
-    counts[ImplementationStatus.NOT_STARTED] += plan.actions.filter(monitoring__isnull=True).count()
+    counts[NOT_ASSESSED] += plan.actions.filter(monitoring__isnull=True).count()
     return counts
 
 
@@ -111,9 +112,7 @@ def section_counts(plan: Plan) -> list[list[int]]:
                 "assessed_status", flat=True
             )
         )
-        statuses[ImplementationStatus.NOT_STARTED] += section.actions.filter(
-            monitoring__isnull=True
-        ).count()
+        statuses[NOT_ASSESSED] += section.actions.filter(monitoring__isnull=True).count()
         rows.append([*(statuses[key] for key in STATUSES), section.actions.count()])
     return rows
 

@@ -40,7 +40,7 @@ from rightsmonitor.reporting.models import (
     ImplementationStatus,
     MonitoringChange,
 )
-from rightsmonitor.reporting.queries import DueKind, due_items
+from rightsmonitor.reporting.queries import NOT_ASSESSED, DueKind, due_items
 from rightsmonitor.reporting.tests.factories import EvidenceLinkFactory, ProgressReportFactory
 from rightsmonitor.reporting.workflow import ReportState
 
@@ -143,7 +143,7 @@ def figures_from_database(plan: Plan, end: datetime.date) -> dict[str, Any]:
         status: monitoring.filter(assessed_status=status).count()
         for status in ImplementationStatus.values
     }
-    by_status[ImplementationStatus.NOT_STARTED] += actions.count() - monitoring.count()
+    by_status[NOT_ASSESSED] = actions.count() - monitoring.count()  # never assessed
     completed_on: dict[int, datetime.date] = {}
     for change in MonitoringChange.objects.filter(
         action__plan=plan,
