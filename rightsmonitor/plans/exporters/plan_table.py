@@ -138,7 +138,10 @@ class PlanTableExporter:
                     action.assignments.all(),
                     key=lambda a: (a.role != ActionAgency.Role.LEAD, a.order, a.pk),
                 )
-                mentions = [AgencyMention(a.agency.abbreviation, a.as_agreed) for a in assignments]
+                mentions = [
+                    AgencyMention(a.agency.abbreviation_in(self.language), a.as_agreed)
+                    for a in assignments
+                ]
                 return format_agency_list(mentions, language=self.language)
             case Column.EXPECTED_RESULT:
                 return self._text(action, "expected_result")
