@@ -151,3 +151,25 @@ def test_a_lookup_reads_the_vocabulary_through_its_index(index):
 )
 def test_rich_text_is_read_as_plain_text(source: str, plain: str) -> None:
     assert plain_text(source) == plain
+
+
+def test_a_vocabulary_added_to_a_filled_index_counts_what_it_holds():
+    # As a migration adds it: the counts at once, the words once documents are written again.
+    create_index_table(connection, TABLE)
+    try:
+        texts = {1: "Torture victims", 2: "Tortured detainees", 3: "Пытки запрещены"}
+        FullTextIndex(TABLE).update((pk, "a", text) for pk, text in texts.items())
+        create_vocabulary(connection, TABLE)
+        index = FullTextIndex(TABLE, vocabulary=True)
+        words = _words(index)
+        assert {stem: n for stem, (_w, _l, n) in words.items()} == _counted(texts)
+        assert words["tortur"][0] == ""  # not known yet: never suggested
+        assert index.vocabulary is not None and not index.vocabulary.nearest("torure")
+        index.update((pk, "b", text) for pk, text in texts.items())
+        words = _words(index)
+        assert {stem: n for stem, (_w, _l, n) in words.items()} == _counted(texts)
+        assert words["tortur"][0] == "torture"
+        assert index.vocabulary.nearest("torure")[0].word == "torture"
+    finally:
+        drop_vocabulary(connection, TABLE)
+        drop_index_table(connection, TABLE)
