@@ -85,6 +85,8 @@ ROLE_PAGES: dict[str, tuple[str, ...]] = {
         "/participation/ratings/",
         "/participation/consultations/",
         "/plans/{plan}/actions/{action_number}/",
+        "/recommendations/",
+        "/indicators/",
     ),
     ADMIN: (
         "/home/",
@@ -145,7 +147,8 @@ def demo_ids(demo_plan: Plan) -> DemoIds:
     reports = ProgressReport.objects.filter(action__plan=demo_plan, agency=mia)
     accepted = reports.filter(state=ReportState.ACCEPTED).order_by("pk").first()
     returned = reports.filter(state=ReportState.RETURNED).order_by("pk").first()
-    assert accepted is not None and returned is not None, "the demo has changed"
+    assessment = Assessment.objects.filter(plan=demo_plan).order_by("pk").first()
+    assert accepted and returned and assessment, "the demo has changed"
     # A confidential case about the demo plan, which the demo coordinator is assigned to read.
     receipt = submit_case(
         kind=Case.Kind.COMPLAINT,
@@ -162,7 +165,7 @@ def demo_ids(demo_plan: Plan) -> DemoIds:
             "accepted_report": accepted.pk,
             "returned_report": returned.pk,
             "agency": mia.pk,
-            "assessment": Assessment.objects.filter(plan=demo_plan).order_by("pk").first().pk,  # type: ignore[union-attr]
+            "assessment": assessment.pk,
             "case": receipt.case.pk,
             "user": User.objects.get(email=FOCAL).pk,
         }
