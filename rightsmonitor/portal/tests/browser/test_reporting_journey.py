@@ -261,6 +261,11 @@ def test_report_from_draft_to_off_monitoring(
     expect(page.get_by_text("Draft amendments were sent to the Government.")).to_be_visible()
     expect(page.get_by_role("link", name="order-77.pdf")).to_be_visible()
     axe.assert_accessible(page)
+    # The evidence link downloads the file without login (its public address).
+    with page.expect_download() as download:
+        page.get_by_role("link", name="order-77.pdf").click()
+    assert download.value.suggested_filename == "order-77.pdf"
+    assert Path(download.value.path()).read_bytes() == PDF_BYTES
     assert not page_problems.problems, "\n".join(page_problems.problems)
 
     # The daily digest, run twice on the same day: the second run sends nothing.
