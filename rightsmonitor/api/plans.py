@@ -19,6 +19,7 @@ from rest_framework import serializers, viewsets
 from rightsmonitor.api.fields import TranslatedTextField
 from rightsmonitor.api.pagination import SharedListPages
 from rightsmonitor.core.filtering import BoundedFilterSet
+from rightsmonitor.core.translation import language_codes
 from rightsmonitor.plans.access import actions_for_user, plans_for_user
 from rightsmonitor.plans.deadline_display import deadline_label
 from rightsmonitor.plans.filters import ActionFilter, AgencyFilter, PlanFilter
@@ -79,8 +80,9 @@ class AssignmentSerializer(serializers.ModelSerializer[ActionAgency]):
 class DeadlineSerializer(serializers.Serializer[Action]):
     text = serializers.CharField(source="deadline_text")
     display = serializers.SerializerMethodField(
-        help_text="The deadline as the answer's language writes it, from its parsed form; the "
-        "text as written when it cannot be read."
+        help_text="The deadline as each language writes it, from its parsed form "
+        "(“first half of 2023”, “первое полугодие 2023 года”); the text as written when it "
+        "cannot be read."
     )
     due_date = serializers.DateField(allow_null=True)
     start_date = serializers.DateField(allow_null=True)
@@ -89,8 +91,11 @@ class DeadlineSerializer(serializers.Serializer[Action]):
     recurrence_day = serializers.IntegerField(allow_null=True)
     needs_review = serializers.BooleanField(source="deadline_needs_review")
 
-    def get_display(self, action: Action) -> str:
-        return deadline_label(action.deadline_text)
+    @extend_schema_field(TranslatedTextField)
+    def get_display(self, action: Action) -> dict[str, str]:
+        return {
+            code: deadline_label(action.deadline_text, language=code) for code in language_codes()
+        }
 
 
 class ActionSerializer(serializers.ModelSerializer[Action]):

@@ -68,3 +68,19 @@ def test_template_filter_uses_the_active_language() -> None:
     template = Template("{% load deadlines %}{{ text|deadline_label }}")
     with translation.override("ru"):
         assert template.render(Context({"text": "Q4 2022"})) == "IV квартал 2022 года"
+
+
+@pytest.mark.django_db
+def test_the_api_gives_the_deadline_as_written_and_in_each_language() -> None:
+    from django.test import Client
+
+    from rightsmonitor.plans.tests.factories import build_plan
+
+    build_plan(code="p1", sections=1, actions_per_section=1)
+    deadline = Client().get("/api/v1/actions/").json()["results"][0]["deadline"]
+    assert deadline["text"] == "December 2022"
+    assert deadline["display"] == {
+        "en": "December 2022",
+        "ru": "декабрь 2022 года",
+        "kk": "2022 жылғы желтоқсан",
+    }
