@@ -381,6 +381,8 @@ SPECTACULAR_SETTINGS = {
         "ReportStateEnum": "rightsmonitor.reporting.workflow.ReportState",
         "ReportKindEnum": "rightsmonitor.reporting.models.ProgressReport.Kind",
         "ImplementationStatusEnum": "rightsmonitor.reporting.models.ImplementationStatus",
+        # An action's status as shown: the statuses and "not_assessed" (no verdict yet).
+        "ActionStatusEnum": "rightsmonitor.reporting.queries.STATUSES",
         "TransitionNameEnum": "rightsmonitor.reporting.workflow.TRANSITION_NAMES",
     },
 }
