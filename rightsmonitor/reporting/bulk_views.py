@@ -119,7 +119,7 @@ def bulk_review(request: HttpRequest) -> HttpResponse:
                 )
                 % {
                     "number": report.action.number,
-                    "agency": report.agency.abbreviation,
+                    "agency": report.agency.short_name,
                     "state": report.get_state_display(),
                 },
             )
