@@ -280,7 +280,7 @@ class ProgressReport(VersionedModel):
         verbose_name_plural = _("progress reports")
 
     def __str__(self) -> str:
-        return f"{self.action.number} · {self.agency.abbreviation} · {self.period}"
+        return f"{self.action.number} · {self.agency.short_name} · {self.period}"
 
 
 def evidence_path(evidence: Evidence, filename: str) -> str:
