@@ -55,6 +55,10 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "v1:instrument-list": OPEN,
     "v1:instrument-detail": OPEN,
     "portal:home": OPEN,
+    # home per role: a focal point's lists download only for a focal point
+    "home:index": SIGNED_IN,
+    "home:count": SIGNED_IN,
+    "home:export": (302, 404, 200, 404, 404),
     "portal:plan_list": OPEN,
     "portal:plan": OPEN,
     "portal:draft-plan": (404, 404, 404, 200, 200),
@@ -142,6 +146,8 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "reporting:evidence_add": STAFF_POST_ONLY,
     "reporting:evidence_remove": STAFF_POST_ONLY,
     "reporting:report_transition": STAFF_POST_ONLY,
+    "reporting:report_assign": STAFF_POST_ONLY,
+    "reporting:bulk_review": STAFF_POST_ONLY,
     "reporting:dashboard": STAFF,
     "reporting:action_timeline": (302, 403, 200, 200, 200),  # MIA leads the walk's action
     "reporting:action_monitoring": STAFF,
@@ -462,6 +468,7 @@ def _url(name: str, w: dict) -> str:  # type: ignore[type-arg]
         "reporting:public_evidence": {"evidence_pk": 1},
         "reporting:evidence_remove": {"pk": 1, "evidence_pk": 1},
         "reporting:report_transition": {"pk": 1, "name": "submit"},
+        "reporting:report_assign": {"pk": w["report"].pk},
         "reporting:action_timeline": {"action_pk": action.pk},
         "reporting:action_monitoring": {"action_pk": action.pk},
         "reporting:plan_schedule": by_plan,
