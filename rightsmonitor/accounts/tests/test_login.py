@@ -23,7 +23,7 @@ def test_login_page_labels_the_email_field_for_autofill(client: Client) -> None:
 def test_login_with_email_and_password(client: Client, focal_point_mia, password) -> None:
     response = client.post(LOGIN, {"username": "focal.mia@example.org", "password": password})
     assert response.status_code == 302
-    assert response["Location"] == reverse("portal:home")
+    assert response["Location"] == reverse("home:index")
     assert client.session["_auth_user_id"] == str(focal_point_mia.pk)
 
 
@@ -42,7 +42,7 @@ def test_login_goes_to_next_but_only_on_this_site(client: Client, ngo_member, pa
 
     other = Client()
     response = other.post(LOGIN, {**data, "next": "https://evil.example.org/"})
-    assert response["Location"] == reverse("portal:home")
+    assert response["Location"] == reverse("home:index")
 
 
 def test_login_lands_on_the_home_page_in_the_preferred_language(
@@ -51,7 +51,7 @@ def test_login_lands_on_the_home_page_in_the_preferred_language(
     ngo_member.preferred_language = "ru"
     ngo_member.save()
     response = client.post(LOGIN, {"username": ngo_member.email, "password": password})
-    assert response["Location"] == "/ru/"
+    assert response["Location"] == "/ru/home/"
 
 
 def test_wrong_password_is_refused(client: Client, focal_point_mia) -> None:

@@ -158,7 +158,15 @@ def test_detail_shape_for_the_public(world: SimpleNamespace) -> None:
             },
         },
         "themes": [
-            {"key": "domestic-violence", "name": {"en": "Domestic violence", "ru": "", "kk": ""}}
+            {
+                "key": "domestic-violence",
+                # UN theme names are translated from the catalogue when the file gives only English.
+                "name": {
+                    "en": "Domestic violence",
+                    "ru": "Бытовое насилие",
+                    "kk": "Тұрмыстық зорлық-зомбылық",
+                },
+            }
         ],
         "affected_persons": [
             {"key": "women-and-girls", "name": {"en": "Women and girls", "ru": "", "kk": ""}}

@@ -179,7 +179,7 @@ def test_plan_feed_has_reports_assessments_and_changes(client: Client, world: Fe
     assert "implementation is published" in assessment.summary  # no introduction
 
     amendment = entries[f"amendment/{world.plan.amendments.get().pk}"]
-    assert "Government decree No. 77 of 01.03.2023" in amendment.title
+    assert "Government decree No. 77 of 1 March 2023" in amendment.title
     assert amendment.summary == "<p>Adds two actions on torture prevention.</p>"
     assert amendment.published.startswith("2023-03-01T00:00:00")  # midnight, local time
     # Newest first.

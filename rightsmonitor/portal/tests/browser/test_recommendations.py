@@ -71,7 +71,7 @@ def test_coordinator_accepts_a_suggestion_and_imports_a_file(
     suggestions = page.locator("ol.suggestions > li")
     expect(suggestions.first).to_contain_text("6.4.")
     suggestions.first.get_by_role("button", name="Accept").click()
-    expect(page.locator("#links + table")).to_contain_text("6.4")
+    expect(page.locator("#links + .table-scroll table")).to_contain_text("6.4")
     assert recommendation.links.get().action.number == "6.4"
 
     page.goto("/recommendations/import/")
