@@ -407,8 +407,7 @@ def handoff_params(report: ProgressReport, *, by: Any, comment: str = "") -> dic
     return {
         "report": report.pk,
         "action": report.action.number,
-        "agency": report.agency.abbreviation,
-        "agency_id": report.agency_id,
+        **notices.agency_params(report.agency),
         "period": str(report.period),
         "actor": _actor_name(by),
         "comment": comment,

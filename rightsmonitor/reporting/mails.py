@@ -37,7 +37,7 @@ def subject_of(notification: Notification) -> str:
     values = {
         "site_name": settings.SITE_NAME,
         "number": params.get("action", ""),
-        "agency": params.get("agency", ""),
+        "agency": notices.agency_of(params),
     }
     subjects = {
         notices.READY: _("%(site_name)s: report %(number)s (%(agency)s) is ready for sign-off"),

@@ -6,7 +6,8 @@ one function the notifications page, the home pages and the e-mails call; caller
 language (a page: the request's; a mail: ``translation.override`` with the recipient's).
 
 Parameters of hand-off events (``handoff_params``): ``report`` (id), ``action`` (number),
-``agency`` (abbreviation), ``agency_id``, ``period``, ``actor`` (who acted), ``comment``, and for
+``agency`` (abbreviation), ``agency_names`` (its abbreviation per language, ``agency_params``),
+``agency_id``, ``period``, ``actor`` (who acted), ``comment``, and for
 acceptance ``verdict`` (an ``ImplementationStatus`` value, when the coordinator chose one).
 Reminders (``due_soon``, ``overdue``): ``what`` ("report" or "action"), ``count``, ``action``,
 ``agency``, ``period``, ``title``, ``due`` and ``on`` (ISO dates).
@@ -19,13 +20,15 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.utils import formats
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from rightsmonitor.core.workflow import StrOrPromise
 
 if TYPE_CHECKING:
+    from rightsmonitor.plans.models import Agency
     from rightsmonitor.reporting.models import Notification
 
 READY = "ready"
@@ -60,6 +63,21 @@ def when_text(due: date, on: date) -> str:
         "date": day_text(due),
         "days": days,
     }
+
+
+def agency_params(agency: Agency) -> dict[str, Any]:
+    """The agency's facts for a notice: its key, and how each language writes it (МВД, ІІМ)."""
+    return {
+        "agency": agency.abbreviation,
+        "agency_id": agency.pk,
+        "agency_names": {code: agency.abbreviation_in(code) for code, _name in settings.LANGUAGES},
+    }
+
+
+def agency_of(params: dict[str, Any]) -> str:
+    """The agency as the active language writes it (notices from before: the stored key)."""
+    names = params.get("agency_names") or {}
+    return str(names.get(get_language() or "", "") or params.get("agency", ""))
 
 
 def report_text(number: str, agency: str, period: Any) -> str:
@@ -113,11 +131,11 @@ def render(event: str, params: dict[str, Any], *, comment: bool = True) -> str:
         if count > 1:
             what = count_text(params.get("what", "report"), count)
         elif params.get("what") == "report":
-            what = report_text(params["action"], params["agency"], params.get("period", ""))
+            what = report_text(params["action"], agency_of(params), params.get("period", ""))
         else:
-            what = action_text(params["action"], params["agency"], params.get("title", ""))
+            what = action_text(params["action"], agency_of(params), params.get("title", ""))
         return _("%(what)s: %(when)s") % {"what": what, "when": when_text(due, on)}
-    label = f"{params.get('action', '')} ({params.get('agency', '')})"
+    label = f"{params.get('action', '')} ({agency_of(params)})"
     text = str(_handoff_sentence(event, label, params.get("actor") or _("someone")))
     verdict = params.get("verdict")
     if event == ACCEPTED and verdict:

@@ -285,15 +285,13 @@ _when = notice_text.when_text
 
 
 def _describe_report(action: Action, agency: Agency, period: ReportingPeriod | None) -> str:
-    return notice_text.report_text(action.number, agency.abbreviation, period)
+    return notice_text.report_text(action.number, agency.short_name, period)
 
 
 def _describe(item: DueItem) -> str:
     if item.kind == DueKind.REPORT:
         return _describe_report(item.action, item.agency, item.period)
-    return notice_text.action_text(
-        item.action.number, item.agency.abbreviation, _title(item.action)
-    )
+    return notice_text.action_text(item.action.number, item.agency.short_name, _title(item.action))
 
 
 def _title(action: Action) -> str:
@@ -432,8 +430,7 @@ def digest_notifications(
             path = _path(item)
             params.update(
                 action=item.action.number,
-                agency=item.agency.abbreviation,
-                agency_id=item.agency.pk,
+                **notice_text.agency_params(item.agency),
                 period=str(item.period) if item.period is not None else "",
                 title=_title(item.action),
             )

@@ -234,6 +234,23 @@ def test_a_report_is_handed_to_a_colleague(
     assert colleague in [item.report.assignee for item in worklist(colleague).assigned_to_me]
 
 
+def test_a_notice_names_the_agency_as_the_readers_language_writes_it(
+    world: ReportingWorld, django_capture_on_commit_callbacks: Any
+) -> None:
+    world.mia.abbreviation_ru, world.mia.abbreviation_kk = "МВД", "ІІМ"
+    world.mia.save()
+    report = world.start()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.assign_report(report, world.validator_mia, by=world.focal_point_mia)
+    notice = Notification.objects.get(user=world.validator_mia, event=notices.ASSIGNED)
+    with translation.override("ru"):
+        assert "(МВД)" in notice.message and "MIA" not in notice.message
+    with translation.override("kk"):
+        assert "(ІІМ)" in notice.message
+    with translation.override("en"):
+        assert "(MIA)" in notice.message
+
+
 @pytest.mark.django_db
 def test_old_notices_keep_their_text() -> None:
     notice = NotificationFactory(text="Report 1.1 (MIA) was returned for revision.")
