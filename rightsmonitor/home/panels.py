@@ -481,12 +481,13 @@ def operations_panel(user: Any, today: date) -> Panel | None:
 
 PanelFactory = Callable[[Any, date], "Panel | None"]
 
+# Work first, then what is only to know.
 OTHER_PANELS: tuple[PanelFactory, ...] = (
-    notices_panel,
     review_panel,
     referred_cases_panel,
     moderation_panel,
     applications_panel,
+    notices_panel,
     overdue_panel,
     assessments_panel,
     consultations_panel,
