@@ -68,6 +68,7 @@ from rightsmonitor.recommendations.queries import (
 )
 from rightsmonitor.recommendations.search import correction
 from rightsmonitor.recommendations.status import RecommendationStatus, linked_statuses
+from rightsmonitor.reporting.queries import status_label, status_of
 
 PAGE_SIZE = 25
 UNLINKED_SHOWN = 50
@@ -370,14 +371,9 @@ class SuggestionRow:
 def _link_rows(links: Iterable[RecommendationLink]) -> list[LinkRow]:
     rows = []
     for link in links:
-        monitoring = getattr(link.action, "monitoring", None)
-        rows.append(
-            LinkRow(
-                link,
-                str(monitoring.get_assessed_status_display()) if monitoring else "",
-                monitoring.assessed_status if monitoring else "",
-            )
-        )
+        # One definition of an action's status: "not yet assessed" until a verdict.
+        status = status_of(link.action)
+        rows.append(LinkRow(link, status_label(status), status))
     return rows
 
 
