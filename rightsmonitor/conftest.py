@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
+from io import StringIO
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 
 from rightsmonitor.accounts.models import User
@@ -93,6 +96,16 @@ def s3_media(settings, s3_server: str, monkeypatch: pytest.MonkeyPatch) -> Any: 
         },
     }
     return bucket
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """The demo plan and logins, loaded once for a test module and rolled back after it (each
+    test's own changes roll back on top, as usual)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", force=True, stdout=StringIO())
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -36,8 +35,8 @@ ADMIN = "admin@demo.rightsmonitor.org"
 
 
 @pytest.fixture
-def demo() -> Callable[[str], Client]:
-    call_command("load_demo", force=True, stdout=io.StringIO())
+def demo(demo_data: None) -> Callable[[str], Client]:
+    """A client signed in as a demo login (the demo is loaded once for the module)."""
     cache.clear()
     return lambda email: client_for(User.objects.get(email=email))
 
@@ -62,7 +61,6 @@ def test_the_public_is_sent_to_log_in() -> None:
     assert reverse("accounts:login") in response["Location"]
 
 
-# Loading the demo takes seconds: one test walks every role's home on it.
 ROLE_HOMES = [
     (FOCAL, {"reports_to_write", "reports_with_coordinator"}, {"review", "moderation"}),
     (DEPUTY, {"reports_to_sign_off"}, {"review", "moderation"}),

@@ -11,10 +11,8 @@ and the text. The demo is loaded once for the module, in a transaction rolled ba
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from io import StringIO
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +20,6 @@ import polib
 import pytest
 import yaml
 from django.conf import settings
-from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -149,14 +145,6 @@ def english_in(texts: list[str]) -> list[str]:
         if text in ENGLISH or candidate in ENGLISH:
             found.append(text)
     return found
-
-
-@pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker) -> Iterator[None]:  # type: ignore[no-untyped-def]
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", force=True, stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

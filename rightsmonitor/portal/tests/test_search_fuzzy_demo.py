@@ -6,27 +6,13 @@ The demo is loaded once for the module (a minute), inside a transaction rolled b
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 
 from rightsmonitor.portal.models import SearchDocument
 from rightsmonitor.portal.tests.test_search_fuzzy import URL, results, snippet_tags
 
 Kind = SearchDocument.Kind
-
-
-@pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker) -> Iterator[None]:  # type: ignore[no-untyped-def]
-    """The demo, loaded once for this module's tests and rolled back after them."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", force=True, stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -17,14 +17,10 @@ import itertools
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator
 from html.parser import HTMLParser
-from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -46,15 +42,6 @@ from rightsmonitor.reporting.workflow import ReportState
 DEMO_PLAN = "kz-hr-2022"
 LABELS = {status_label(key): key for key in STATUSES}
 _EDITIONS = itertools.count()
-
-
-@pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker) -> Iterator[None]:  # type: ignore[no-untyped-def]
-    """The demo, loaded once for this module's tests and rolled back after them."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", force=True, stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture
