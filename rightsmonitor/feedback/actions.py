@@ -728,6 +728,18 @@ def rotate_keys() -> RotationSummary:
     """
     written: list[str] = []
     replaced: list[str] = []
+
+    def rewrite(name: str) -> str:
+        """The file re-encrypted under a new name; the old name is deleted after commit."""
+        with default_storage.open(name, "rb") as stored:
+            token = crypto.rotate_token(stored.read())
+        new_name = default_storage.save(
+            f"{ATTACHMENT_DIRECTORY}/{secrets.token_hex(16)}.bin", ContentFile(token)
+        )
+        written.append(new_name)
+        replaced.append(name)
+        return str(new_name)
+
     try:
         with transaction.atomic():
             for canary in KeyCanary.objects.select_for_update():
@@ -737,14 +749,7 @@ def rotate_keys() -> RotationSummary:
                 note.text = crypto.rotate_text(note.text)
                 note.attachment_meta = crypto.rotate_text(note.attachment_meta)
                 if note.attachment_file:
-                    with default_storage.open(note.attachment_file, "rb") as stored:
-                        token = crypto.rotate_token(stored.read())
-                    new_name = default_storage.save(
-                        f"{ATTACHMENT_DIRECTORY}/{secrets.token_hex(16)}.bin", ContentFile(token)
-                    )
-                    written.append(new_name)
-                    replaced.append(note.attachment_file)
-                    note.attachment_file = new_name
+                    note.attachment_file = rewrite(note.attachment_file)
                 note.save(update_fields=["text", "attachment_meta", "attachment_file"])
             for referral in Referral.objects.select_for_update().order_by("pk"):
                 referral.note = crypto.rotate_text(referral.note)
@@ -754,14 +759,7 @@ def rotate_keys() -> RotationSummary:
                 for field in ("content", "contact", "answer", "attachment_meta"):
                     setattr(case, field, crypto.rotate_text(getattr(case, field)))
                 if case.attachment_file:
-                    with default_storage.open(case.attachment_file, "rb") as stored:
-                        token = crypto.rotate_token(stored.read())
-                    new_name = default_storage.save(
-                        f"{ATTACHMENT_DIRECTORY}/{secrets.token_hex(16)}.bin", ContentFile(token)
-                    )
-                    written.append(new_name)
-                    replaced.append(case.attachment_file)
-                    case.attachment_file = new_name
+                    case.attachment_file = rewrite(case.attachment_file)
                 case.save(
                     update_fields=[
                         "content",
