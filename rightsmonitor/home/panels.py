@@ -67,11 +67,11 @@ class Panel:
     columns: tuple[str, ...] = field(default=())
 
 
-def _short(queryset: QuerySet[Any], to_item: Callable[[Any], Item]) -> tuple[int, list[Item]]:
-    """The count and the first few items, in two queries."""
+def _queried_panel(queryset: QuerySet[Any], to_item: Callable[[Any], Item], **fields: Any) -> Panel:
+    """A panel of ``queryset``: its count and first few items, in two queries."""
     count = queryset.count()
     items = [to_item(row) for row in queryset[:PANEL_ITEMS]] if count else []
-    return count, items
+    return Panel(count=count, items=items, **fields)
 
 
 # The agency's side ---------------------------------------------------------------------------
@@ -184,7 +184,7 @@ def referred_cases_panel(user: Any, today: date) -> Panel | None:
     cases = feedback_queries.cases_to_act_on(user)
     if cases is None:
         return None
-    count, items = _short(
+    return _queried_panel(
         cases,
         lambda case: Item(
             label=case.display_reference,
@@ -193,12 +193,8 @@ def referred_cases_panel(user: Any, today: date) -> Panel | None:
             due=case.due_date,
             late=case.is_overdue(),
         ),
-    )
-    return Panel(
         key="feedback",
         title=_("Feedback cases to answer"),
-        count=count,
-        items=items,
         more_url=reverse("feedback:case_list"),
         empty=_("No feedback case waits for you."),
     )
@@ -207,25 +203,20 @@ def referred_cases_panel(user: Any, today: date) -> Panel | None:
 def notices_panel(user: Any, today: date) -> Panel | None:
     """Unread notices (hand-offs, reminders), in the reader's language."""
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
-    count, items = _short(
+    panel = _queried_panel(
         unread.order_by("-created_at", "-pk"),
         lambda notice: Item(
             label=notices.render_notice(notice, comment=False),
             url=notice.url or reverse("reporting:notifications"),
             detail=notice.get_kind_display(),
         ),
-    )
-    if not count:
-        return None
-    return Panel(
         key="notices",
         title=_("Unread notices"),
-        count=count,
-        items=items,
         more_url=reverse("reporting:notifications"),
         empty="",
         is_work=False,
     )
+    return panel if panel.count else None
 
 
 # The coordinator's side ----------------------------------------------------------------------
@@ -249,7 +240,7 @@ def overdue_panel(user: Any, today: date) -> Panel | None:
     if not reporting_access.can_review(user):
         return None
     actions = overdue_actions(on=today).order_by("due_date", "plan__code", "pk")
-    count, items = _short(
+    return _queried_panel(
         actions,
         lambda action: Item(
             label=f"{action.number} · {action.plan.code}",
@@ -258,12 +249,8 @@ def overdue_panel(user: Any, today: date) -> Panel | None:
             due=action.due_date,
             late=True,
         ),
-    )
-    return Panel(
         key="overdue",
         title=_("Overdue actions"),
-        count=count,
-        items=items,
         more_url=reverse("reporting:dashboard") + "#overdue",
         empty=_("No action is overdue."),
         is_work=False,
@@ -274,19 +261,15 @@ def moderation_panel(user: Any, today: date) -> Panel | None:
     if not participation_access.can_moderate(user):
         return None
     comments = Comment.objects.filter(state=CommentState.PENDING).select_related("author")
-    count, items = _short(
+    return _queried_panel(
         comments.order_by("created_at", "pk"),
         lambda comment: Item(
             label=comment.body[:80],
             url=reverse("participation:moderation"),
             detail=comment.author.get_full_name() if comment.author else "",
         ),
-    )
-    return Panel(
         key="moderation",
         title=_("Comments to moderate"),
-        count=count,
-        items=items,
         more_url=reverse("participation:moderation"),
         empty=_("No comment waits for moderation."),
     )
@@ -296,19 +279,15 @@ def applications_panel(user: Any, today: date) -> Panel | None:
     if not participation_access.can_decide_applications(user):
         return None
     applications = OrganisationApplication.objects.filter(state=ApplicationState.PENDING)
-    count, items = _short(
+    return _queried_panel(
         applications.order_by("created_at", "pk"),
         lambda application: Item(
             label=application.name,
             url=reverse("participation:applications"),
             detail=application.get_kind_display(),
         ),
-    )
-    return Panel(
         key="applications",
         title=_("Organisations to approve"),
-        count=count,
-        items=items,
         more_url=reverse("participation:applications"),
         empty=_("No organisation waits for approval."),
     )
@@ -320,19 +299,15 @@ def assessments_panel(user: Any, today: date) -> Panel | None:
     assessments = assessments_access.assessments_for_user(user).exclude(
         state=AssessmentState.PUBLISHED
     )
-    count, items = _short(
+    return _queried_panel(
         assessments.select_related("plan").order_by("-end", "pk"),
         lambda assessment: Item(
             label=str(assessment),
             url=reverse("assessments:edit", args=[assessment.pk]),
             detail=assessment.get_state_display(),
         ),
-    )
-    return Panel(
         key="assessments",
         title=_("Assessments in progress"),
-        count=count,
-        items=items,
         more_url=reverse("assessments:list"),
         empty=_("No assessment is in progress."),
         is_work=False,
@@ -358,17 +333,13 @@ def own_comments_panel(user: Any, today: date) -> Panel | None:
     comments = Comment.objects.filter(author=user).select_related(
         "action", "report__action", "assessment", "consultation"
     )
-    count, items = _short(
+    return _queried_panel(
         comments.order_by("-created_at", "-pk"),
         lambda comment: Item(
             label=comment.body[:80], url=_comment_url(comment), detail=comment.get_state_display()
         ),
-    )
-    return Panel(
         key="comments",
         title=_("Your comments"),
-        count=count,
-        items=items,
         more_url=reverse("participation:consultations"),
         empty=_("You have not written any comment yet."),
         is_work=False,
@@ -382,19 +353,15 @@ def own_ratings_panel(user: Any, today: date) -> Panel | None:
     ratings = ShadowRating.objects.filter(organisation_id=organisation_id).select_related(
         "action", "period"
     )
-    count, items = _short(
+    return _queried_panel(
         ratings.order_by("-updated_at", "-pk"),
         lambda rating: Item(
             label=f"{rating.action.number} · {rating.period}",
             url=reverse("participation:my_ratings"),
             detail=rating.get_status_display(),
         ),
-    )
-    return Panel(
         key="ratings",
         title=_("Your organisation's ratings"),
-        count=count,
-        items=items,
         more_url=reverse("participation:my_ratings"),
         empty=_("Your organisation has not rated any action yet."),
         is_work=False,
@@ -407,19 +374,15 @@ def consultations_panel(user: Any, today: date) -> Panel | None:
     consultations = participation_access.consultations_for_user(user).filter(
         state=ConsultationState.OPEN, closes_on__gte=today
     )
-    count, items = _short(
+    return _queried_panel(
         consultations.order_by("closes_on", "pk"),
         lambda consultation: Item(
             label=consultation.title,
             url=reverse("participation:consultation", args=[consultation.pk]),
             due=consultation.closes_on,
         ),
-    )
-    return Panel(
         key="consultations",
         title=_("Open consultations"),
-        count=count,
-        items=items,
         more_url=reverse("participation:consultations"),
         empty=_("No consultation is open now."),
     )
@@ -432,7 +395,7 @@ def invitations_panel(user: Any, today: date) -> Panel | None:
     if not accounts_access.can_manage_users(user):
         return None
     invitations = Invitation.objects.pending()
-    count, items = _short(
+    return _queried_panel(
         invitations.order_by("expires_at", "pk"),
         lambda invitation: Item(
             label=invitation.email,
@@ -440,12 +403,8 @@ def invitations_panel(user: Any, today: date) -> Panel | None:
             detail=invitation.get_role_display(),
             due=invitation.expires_at.date(),
         ),
-    )
-    return Panel(
         key="invitations",
         title=_("Invitations not yet accepted"),
-        count=count,
-        items=items,
         more_url=reverse("accounts:user_list"),
         empty=_("Every invitation has been answered."),
         is_work=False,
@@ -460,16 +419,12 @@ def operations_panel(user: Any, today: date) -> Panel | None:
     failed = ImportRun.objects.filter(
         status=ImportRun.Status.FAILED, created_at__date__gte=week_ago
     )
-    count, items = _short(
+    silent_workers = not WorkerHeartbeat.objects.exists()
+    return _queried_panel(
         failed.order_by("-created_at", "-pk"),
         lambda run: Item(label=run.filename, url=run.get_absolute_url(), detail=run.errors[:120]),
-    )
-    silent_workers = not WorkerHeartbeat.objects.exists()
-    return Panel(
         key="operations",
         title=_("Failed imports this week"),
-        count=count,
-        items=items,
         more_url=reverse("recommendations:import"),
         empty=_("No import failed this week.")
         if not silent_workers
